@@ -12,8 +12,9 @@ import os
 import re
 import time
 import uuid
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator, NamedTuple, Optional
+from typing import NamedTuple, Optional
 
 META_FILE = "meta.json"
 STATUS_FILE = "status.json"

@@ -1,0 +1,42 @@
+# The front door: `make run` starts the viewer, `make test` runs every check. Both set up what
+# they need on a fresh machine first.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.setup-stamp
+REF := .cache/ref
+HOST ?= 127.0.0.1
+PORT ?= 23300
+
+.PHONY: setup run test lint ref bench system-deps clean
+
+setup: $(STAMP)
+
+$(STAMP): requirements/base.txt requirements/dev.txt pyproject.toml sdk/pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --disable-pip-version-check --upgrade pip
+	$(BIN)/python -m pip install -q --disable-pip-version-check -r requirements/dev.txt
+	$(BIN)/python -m pip install -q --disable-pip-version-check --no-deps -e ./sdk -e .
+	touch $(STAMP)
+
+run: setup
+	$(BIN)/runicorn viewer --host $(HOST) --port $(PORT)
+
+lint: setup
+	$(BIN)/ruff check .
+
+# The reference implementation, in its own venv, for the compatibility tests and benchmarks.
+ref: $(REF)/bin/runicorn
+
+$(REF)/bin/runicorn:
+	$(PYTHON) -m venv $(REF)
+	$(REF)/bin/python -m pip install -q --disable-pip-version-check runicorn==0.5.3
+
+test: setup lint ref
+	$(BIN)/pytest
+
+bench: setup ref
+	$(BIN)/python -m tests.benchmarks.run_all
+
+clean:
+	rm -rf $(VENV) .cache .pytest_cache .ruff_cache

@@ -1,0 +1,189 @@
+"""Keeps the ``Run`` rows in step with the run directories under the storage root.
+
+``sync_index`` is the reconcile: a scandir walk plus a few stats per run; only runs whose change
+token moved are re-read. ``sync_locations`` re-reads the runs a file event pointed at. Both are
+plain functions, called by the watcher thread and directly by tests.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.db import transaction
+from django.db.models import F
+from runicorn import layout, markers, records
+
+from .models import IndexState, Run
+
+log = logging.getLogger(__name__)
+
+_UPDATE_FIELDS = [
+    f.name
+    for f in Run._meta.get_fields()
+    if getattr(f, "concrete", False) and f.name not in ("id", "run_id", "indexed_at")
+]
+_BATCH = 500
+
+
+@dataclass
+class SyncStats:
+    scanned: int = 0
+    updated: int = 0
+    removed: int = 0
+    orphaned: int = 0
+    seconds: float = 0.0
+    changed_ids: list[str] = field(default_factory=list)
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.updated or self.removed)
+
+
+def _row(rec: records.RunRecord) -> Run:
+    return Run(**rec.as_dict())
+
+
+def _reap_if_orphaned(rec: records.RunRecord, now: float) -> bool:
+    """Mark a dead ``running`` run as failed on disk and in ``rec``; True when it was."""
+    if not records.is_orphaned(rec, now):
+        return False
+    try:
+        status = markers.mark_process_not_found(Path(rec.run_dir), now)
+    except OSError as exc:  # read-only storage: report in the index anyway
+        log.warning("cannot write status.json of %s: %s", rec.run_id, exc)
+        status = {"ended_at": now}
+    rec.status = "failed"
+    rec.exit_reason = "process_not_found"
+    rec.ended_at = status.get("ended_at", now)
+    rec.fingerprint = records.fingerprint(Path(rec.run_dir))[0]
+    return True
+
+
+def _save(rows: list[Run]) -> None:
+    for start in range(0, len(rows), _BATCH):
+        Run.objects.bulk_create(
+            rows[start : start + _BATCH],
+            update_conflicts=True,
+            unique_fields=["run_id"],
+            update_fields=_UPDATE_FIELDS,
+        )
+
+
+def bump_generation() -> None:
+    state, _ = IndexState.objects.get_or_create(pk=1)
+    IndexState.objects.filter(pk=state.pk).update(generation=F("generation") + 1)
+
+
+def current_generation() -> str:
+    """An opaque token that changes whenever any row of the index changes."""
+    row = IndexState.objects.filter(pk=1).values_list("epoch", "generation").first()
+    return f"{row[0]}-{row[1]}" if row else "empty"
+
+
+def ensure_root(root: Path) -> None:
+    """Forget the index when it describes another root (the user switched storage roots)."""
+    state, _ = IndexState.objects.get_or_create(pk=1)
+    if state.root != str(root):
+        with transaction.atomic():
+            Run.objects.all().delete()
+            IndexState.objects.filter(pk=1).update(root=str(root), generation=F("generation") + 1)
+
+
+def sync_index(root: Path, *, full: bool = False) -> SyncStats:
+    """Reconcile the whole index with ``root``. ``full`` re-reads every run regardless of tokens."""
+    started = time.monotonic()
+    ensure_root(root)
+    stats = SyncStats()
+    now = time.time()
+    known = dict(Run.objects.values_list("run_id", "fingerprint"))
+    known_dirs = dict(Run.objects.values_list("run_id", "run_dir"))
+    seen: set[str] = set()
+    pending: list[Run] = []
+    for loc in layout.iter_run_dirs(root):
+        if loc.run_id in seen:
+            log.warning("duplicate run id %s at %s ignored", loc.run_id, loc.path)
+            continue
+        seen.add(loc.run_id)
+        stats.scanned += 1
+        token, _ = records.fingerprint(loc.path)
+        if not full and known.get(loc.run_id) == token and known_dirs.get(loc.run_id) == str(loc.path):
+            continue
+        rec = records.read_run(loc)
+        if _reap_if_orphaned(rec, now):
+            stats.orphaned += 1
+        pending.append(_row(rec))
+        stats.changed_ids.append(loc.run_id)
+    gone = [run_id for run_id in known if run_id not in seen]
+    with transaction.atomic():
+        _save(pending)
+        if gone:
+            for start in range(0, len(gone), _BATCH):
+                Run.objects.filter(run_id__in=gone[start : start + _BATCH]).delete()
+        stats.updated = len(pending)
+        stats.removed = len(gone)
+        if stats.changed:
+            bump_generation()
+        IndexState.objects.filter(pk=1).update(last_full_scan=now, runs_indexed=len(seen))
+    stats.changed_ids.extend(gone)
+    stats.seconds = time.monotonic() - started
+    return stats
+
+
+def sync_locations(root: Path, locations: Iterable[layout.RunLocation]) -> SyncStats:
+    """Re-read the given runs (from file events): upsert those that exist, drop those that don't."""
+    stats = SyncStats()
+    now = time.time()
+    pending: list[Run] = []
+    gone: list[str] = []
+    for loc in {loc.run_id: loc for loc in locations}.values():
+        stats.scanned += 1
+        if not loc.path.is_dir():
+            gone.append(loc.run_id)
+            continue
+        rec = records.read_run(loc)
+        _reap_if_orphaned(rec, now)
+        pending.append(_row(rec))
+    with transaction.atomic():
+        unchanged = dict(
+            Run.objects.filter(run_id__in=[r.run_id for r in pending]).values_list("run_id", "fingerprint")
+        )
+        pending = [r for r in pending if unchanged.get(r.run_id) != r.fingerprint]
+        _save(pending)
+        removed = Run.objects.filter(run_id__in=gone, run_dir__in=[str(l.path) for l in locations]).delete()[0]
+        stats.updated, stats.removed = len(pending), removed
+        if stats.changed:
+            bump_generation()
+    stats.changed_ids = [r.run_id for r in pending] + gone
+    return stats
+
+
+def reap_orphans(root: Path) -> SyncStats:
+    """Check the processes of runs indexed as ``running``; dead ones become ``failed``."""
+    running = Run.objects.filter(status="running", deleted=False).values_list(
+        "run_id", "project", "name", "run_dir", "hostname", "pid", "created_at"
+    )
+    now = time.time()
+    dead = []
+    for run_id, project, name, run_dir, hostname, pid, created_at in running:
+        loc = layout.RunLocation(project, name, run_id, Path(run_dir))
+        rec = records.RunRecord(
+            run_id=run_id, project=project, name=name, run_dir=run_dir,
+            hostname=hostname, pid=pid, created_at=created_at,
+        )
+        rec.last_write = records.fingerprint(loc.path)[1] or None
+        if records.is_orphaned(rec, now):
+            dead.append(loc)
+    if not dead:
+        return SyncStats(scanned=len(running))
+    for loc in dead:
+        try:
+            markers.mark_process_not_found(loc.path, now)
+        except OSError as exc:
+            log.warning("cannot write status.json of %s: %s", loc.run_id, exc)
+    stats = sync_locations(root, dead)
+    stats.orphaned = len(dead)
+    return stats

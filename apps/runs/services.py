@@ -1,0 +1,120 @@
+"""Changes to runs requested through the API: soft delete, restore, and emptying the recycle bin.
+
+Each writes the disk first (the files are the truth), then updates the index rows at once so the
+next request already sees the change without waiting for the watcher.
+"""
+
+from __future__ import annotations
+
+import logging
+import shutil
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from runicorn import layout, markers
+
+from . import indexer
+from .models import Run
+from .storage import get_storage_root
+
+log = logging.getLogger(__name__)
+
+MAX_BATCH = 100
+
+
+class InvalidRequest(ValueError):
+    """Input that the API answers with 400 and this message as ``detail``."""
+
+
+def check_run_ids(value: Any, limit: int = MAX_BATCH, noun: str = "delete") -> list[str]:
+    if not isinstance(value, list):
+        raise InvalidRequest("run_ids is required and must be a list")
+    if len(value) > limit:
+        raise InvalidRequest(f"Cannot {noun} more than {limit} runs at once")
+    for run_id in value:
+        if not layout.is_valid_run_id(run_id):
+            raise InvalidRequest(f"Invalid run_id format: {run_id}")
+    return list(dict.fromkeys(value))
+
+
+def _run_path(run: Run, root: Path) -> Path:
+    """The run's directory, refusing any indexed path that is not inside the storage root."""
+    return layout.safe_join(root, run.project, run.name, layout.RUNS_DIR, run.run_id)
+
+
+def _refresh(root: Path, runs: Iterable[Run]) -> None:
+    indexer.sync_locations(
+        root, [layout.RunLocation(r.project, r.name, r.run_id, Path(r.run_dir)) for r in runs]
+    )
+
+
+def soft_delete(run_ids: list[str], reason: str = markers.USER_DELETED) -> dict[str, dict[str, Any]]:
+    """Mark runs deleted (``.deleted`` marker); the result per id says what happened."""
+    root = get_storage_root()
+    found = {r.run_id: r for r in Run.objects.filter(run_id__in=run_ids)}
+    results: dict[str, dict[str, Any]] = {}
+    touched = []
+    for run_id in run_ids:
+        run = found.get(run_id)
+        if run is None:
+            results[run_id] = {"success": False, "error": "run not found"}
+        elif run.deleted:
+            results[run_id] = {"success": False, "error": "already deleted"}
+        else:
+            try:
+                markers.write_deleted_marker(_run_path(run, root), reason, run.status)
+            except (OSError, layout.InvalidName) as exc:
+                log.warning("soft delete of %s failed: %s", run_id, exc)
+                results[run_id] = {"success": False, "error": "could not write the deletion marker"}
+                continue
+            results[run_id] = {"success": True}
+            touched.append(run)
+    _refresh(root, touched)
+    return results
+
+
+def restore(run_ids: list[str]) -> dict[str, dict[str, Any]]:
+    root = get_storage_root()
+    found = {r.run_id: r for r in Run.objects.filter(run_id__in=run_ids)}
+    results: dict[str, dict[str, Any]] = {}
+    touched = []
+    for run_id in run_ids:
+        run = found.get(run_id)
+        if run is None:
+            results[run_id] = {"success": False, "error": "run not found"}
+        elif not run.deleted:
+            results[run_id] = {"success": False, "error": "run not deleted"}
+        else:
+            try:
+                markers.remove_deleted_marker(_run_path(run, root))
+            except (OSError, layout.InvalidName) as exc:
+                log.warning("restore of %s failed: %s", run_id, exc)
+                results[run_id] = {"success": False, "error": "could not remove the deletion marker"}
+                continue
+            results[run_id] = {"success": True}
+            touched.append(run)
+    _refresh(root, touched)
+    return results
+
+
+def empty_recycle_bin(run_ids: list[str] | None = None) -> int:
+    """Remove deleted runs' directories for good (all of them, or those in ``run_ids``)."""
+    root = get_storage_root()
+    runs = Run.objects.filter(deleted=True)
+    if run_ids is not None:
+        runs = runs.filter(run_id__in=run_ids)
+    removed = []
+    for run in runs:
+        try:
+            path = _run_path(run, root)
+            # Re-check on disk: the marker is what makes a run deletable, not the index alone.
+            if not (path / layout.DELETED_MARKER).exists():
+                continue
+            shutil.rmtree(path)
+        except (OSError, layout.InvalidName) as exc:
+            log.warning("permanent delete of %s failed: %s", run.run_id, exc)
+            continue
+        removed.append(run)
+    _refresh(root, removed)
+    return len(removed)

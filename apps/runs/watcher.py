@@ -1,0 +1,171 @@
+"""The indexer's background thread: initial sync, then file events, with a periodic reconcile.
+
+File events come from inotify through ``watchfiles``; where inotify is unavailable or the tree
+has more directories than the kernel lets us watch, it falls back to periodic incremental scans.
+Either way a full reconcile runs every ``RUNICORN_RECONCILE_SECONDS`` as the safety net.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from pathlib import Path
+
+from django.conf import settings
+from django.db import close_old_connections, connection
+from runicorn import layout
+
+from . import indexer
+from .storage import get_storage_root
+
+log = logging.getLogger(__name__)
+
+# Appends to these are frequent and never change an index row (liveness is checked separately).
+_NOISY_NAMES = {layout.EVENTS_FILE, layout.LOGS_FILE}
+
+
+def _interesting(_change: object, path: str) -> bool:
+    name = path.rsplit("/", 1)[-1]
+    if name in _NOISY_NAMES or name.endswith((".lock", ".tmp")):
+        return False
+    return f"/{layout.MEDIA_DIR}/" not in path
+
+
+class IndexWatcher(threading.Thread):
+    def __init__(self) -> None:
+        super().__init__(name="runicorn-indexer", daemon=True)
+        self._stop_event = threading.Event()
+        self._wake = threading.Event()
+        self.ready = threading.Event()
+        self.root = get_storage_root()
+
+    def stop(self) -> None:
+        self._stop_event.set()
+        self._wake.set()
+
+    def request_rescan(self) -> None:
+        """Ask for a reconcile now (e.g. after the storage root was switched)."""
+        self._wake.set()
+
+    def run(self) -> None:
+        try:
+            self._reconcile(first=True)
+            self.ready.set()
+            while not self._stop_event.is_set():
+                if settings.RUNICORN_FORCE_POLLING or not self._watch():
+                    self._poll()
+        finally:
+            self.ready.set()
+            connection.close()
+
+    def _reconcile(self, first: bool = False) -> None:
+        close_old_connections()
+        self.root = get_storage_root()
+        try:
+            stats = indexer.sync_index(self.root)
+        except Exception:  # keep the thread alive: the next reconcile may succeed
+            log.exception("index reconcile of %s failed", self.root)
+            return
+        if first or stats.changed:
+            log.info(
+                "indexed %s: %d runs, %d updated, %d removed, %d orphaned in %.2fs",
+                self.root, stats.scanned, stats.updated, stats.removed, stats.orphaned, stats.seconds,
+            )
+
+    def _reap(self) -> None:
+        try:
+            indexer.reap_orphans(self.root)
+        except Exception:
+            log.exception("checking running runs failed")
+
+    def _watch(self) -> bool:
+        """Follow inotify events until stopped or the root changes; False when inotify is unusable."""
+        try:
+            from watchfiles import watch
+        except ImportError:
+            return False
+        root = self.root
+        root.mkdir(parents=True, exist_ok=True)
+        last_reconcile = last_reap = time.monotonic()
+        try:
+            for changes in watch(
+                root,
+                watch_filter=_interesting,
+                stop_event=self._stop_event,
+                yield_on_timeout=True,
+                rust_timeout=int(settings.RUNICORN_LIVENESS_SECONDS * 1000),
+                debounce=150,
+                step=30,
+                raise_interrupt=False,
+            ):
+                if changes:
+                    self._apply(changes)
+                now = time.monotonic()
+                if self._wake.is_set() or get_storage_root() != root:
+                    self._wake.clear()
+                    self._reconcile()
+                    if self.root != root:
+                        return True  # watch the new root
+                    last_reconcile = now
+                if now - last_reconcile >= settings.RUNICORN_RECONCILE_SECONDS:
+                    self._reconcile()
+                    last_reconcile = now
+                if now - last_reap >= settings.RUNICORN_LIVENESS_SECONDS:
+                    self._reap()
+                    last_reap = now
+        except (OSError, RuntimeError) as exc:
+            log.warning("file watching unavailable (%s); falling back to polling", exc)
+            return False
+        return True
+
+    def _apply(self, changes: set[tuple[object, str]]) -> None:
+        close_old_connections()
+        locations = []
+        structural = False
+        for _change, path in changes:
+            loc = layout.location_of(self.root, Path(path))
+            if loc is None:
+                structural = True  # a project/name directory appeared or vanished
+            else:
+                locations.append(loc)
+        try:
+            if structural:
+                indexer.sync_index(self.root)
+            elif locations:
+                indexer.sync_locations(self.root, locations)
+        except Exception:
+            log.exception("applying file events failed")
+
+    def _poll(self) -> None:
+        last_reap = time.monotonic()
+        while not self._stop_event.is_set():
+            self._wake.wait(settings.RUNICORN_POLL_SECONDS)
+            self._wake.clear()
+            self._reconcile()
+            if time.monotonic() - last_reap >= settings.RUNICORN_LIVENESS_SECONDS:
+                self._reap()
+                last_reap = time.monotonic()
+
+
+_watcher: IndexWatcher | None = None
+_watcher_lock = threading.Lock()
+
+
+def start_watcher() -> IndexWatcher:
+    global _watcher
+    with _watcher_lock:
+        if _watcher is None or not _watcher.is_alive():
+            _watcher = IndexWatcher()
+            _watcher.start()
+        return _watcher
+
+
+def get_watcher() -> IndexWatcher | None:
+    return _watcher
+
+
+def stop_watcher() -> None:
+    with _watcher_lock:
+        if _watcher is not None:
+            _watcher.stop()

@@ -1,0 +1,152 @@
+"""Settings for both profiles. The profile is chosen by environment variables:
+
+* embedded (default): SQLite file, in-memory channel layer, local-memory cache, no login, 127.0.0.1.
+* team: ``DATABASE_URL`` (PostgreSQL), ``REDIS_URL`` (channel layer, cache, Celery broker).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+from runicorn.config import resolve_storage_root
+
+from .envvars import envbool, envfloat, envint, envstr
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+# --- Runicorn ---------------------------------------------------------------------------------
+RUNICORN_STORAGE_ROOT = resolve_storage_root()
+# Start the indexer's watcher thread with the ASGI application (off in unit tests, which call
+# the indexer directly).
+RUNICORN_START_INDEXER = envbool("RUNICORN_START_INDEXER", True)
+# The safety-net rescan of the whole root, and the check of running runs' processes.
+RUNICORN_RECONCILE_SECONDS = envfloat("RUNICORN_RECONCILE_SECONDS", 30.0, minimum=0.5)
+RUNICORN_LIVENESS_SECONDS = envfloat("RUNICORN_LIVENESS_SECONDS", 5.0, minimum=0.5)
+# Use polling instead of inotify (network filesystems, or too many directories to watch).
+RUNICORN_FORCE_POLLING = envbool("RUNICORN_FORCE_POLLING", False)
+RUNICORN_POLL_SECONDS = envfloat("RUNICORN_POLL_SECONDS", 1.0, minimum=0.1)
+
+
+def _default_sqlite_path() -> Path:
+    explicit = envstr("RUNICORN_DB_PATH")
+    if explicit:
+        return Path(explicit).expanduser()
+    data_home = Path(envstr("XDG_DATA_HOME") or Path.home() / ".local" / "share")
+    # One index per storage root, so two viewers on two roots never share a database.
+    digest = hashlib.sha1(str(RUNICORN_STORAGE_ROOT).encode(), usedforsecurity=False).hexdigest()[:12]
+    return data_home / "runicorn" / f"index-{digest}.sqlite3"
+
+
+# --- Django -----------------------------------------------------------------------------------
+SECRET_KEY = envstr("SECRET_KEY") or "runicorn-embedded-profile-local-only"
+DEBUG = envbool("DEBUG", False)
+ALLOWED_HOSTS = [h for h in envstr("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1],testserver").split(",") if h]
+
+INSTALLED_APPS = [
+    "daphne",
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "rest_framework",
+    "channels",
+    "apps.runs",
+    "apps.system",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "runicorn_site.urls"
+APPEND_SLASH = False
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+ASGI_APPLICATION = "runicorn_site.asgi.application"
+
+_database_url = envstr("DATABASE_URL")
+if _database_url:
+    import dj_database_url
+
+    DATABASES = {"default": dj_database_url.parse(_database_url, conn_max_age=60)}
+else:
+    _sqlite_path = _default_sqlite_path()
+    _sqlite_path.parent.mkdir(parents=True, exist_ok=True)
+    DATABASES = {
+        "default": {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": str(_sqlite_path),
+            "OPTIONS": {
+                # WAL lets the indexer thread write while request threads read.
+                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+                "transaction_mode": "IMMEDIATE",
+                "timeout": 20,
+            },
+            # A file, not memory, so the indexer thread and live servers in tests share it.
+            "TEST": {"NAME": str(_sqlite_path.with_name(_sqlite_path.stem + "-test.sqlite3"))},
+        }
+    }
+
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+_redis_url = envstr("REDIS_URL")
+if _redis_url:
+    CHANNEL_LAYERS = {
+        "default": {"BACKEND": "channels_redis.core.RedisChannelLayer", "CONFIG": {"hosts": [_redis_url]}}
+    }
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _redis_url}}
+else:
+    CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+LANGUAGE_CODE = "en-us"
+TIME_ZONE = "UTC"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = BASE_DIR / ".cache" / "static"
+
+DATA_UPLOAD_MAX_MEMORY_SIZE = envint("RUNICORN_MAX_BODY_BYTES", 1024 * 1024, minimum=1024)
+
+REST_FRAMEWORK = {
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    # The embedded profile serves one person on loopback: no login, so no CSRF dance for curl.
+    "DEFAULT_AUTHENTICATION_CLASSES": [],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    "UNAUTHENTICATED_USER": None,
+    "EXCEPTION_HANDLER": "apps.system.errors.api_exception_handler",
+}
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": envstr("RUNICORN_LOG_LEVEL", "INFO")},
+    "loggers": {"django.channels.server": {"level": "WARNING"}, "daphne": {"level": "WARNING"}},
+}
+

@@ -1,0 +1,11 @@
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("api/", include("apps.runs.urls")),
+    path("api/", include("apps.system.urls")),
+]
+
+handler404 = "apps.system.errors.json_404"
+handler500 = "apps.system.errors.json_500"

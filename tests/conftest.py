@@ -1,0 +1,25 @@
+"""Shared fixtures. The environment is fixed before Django's settings are read, so no test ever
+touches the user's real config, storage root or index database."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+_SESSION_DIR = Path(tempfile.mkdtemp(prefix="runicorn-tests-"))
+os.environ["XDG_CONFIG_HOME"] = str(_SESSION_DIR / "config")
+os.environ["XDG_DATA_HOME"] = str(_SESSION_DIR / "data")
+os.environ["RUNICORN_DIR"] = str(_SESSION_DIR / "default-root")
+os.environ["RUNICORN_DB_PATH"] = str(_SESSION_DIR / "data" / "index.sqlite3")
+os.environ["RUNICORN_START_INDEXER"] = "0"
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "runicorn_site.settings")
+
+import pytest  # noqa: E402
+
+pytest_plugins = ["tests.fixtures.storage", "tests.fixtures.live_server"]
+
+
+@pytest.fixture(scope="session")
+def session_dir() -> Path:
+    return _SESSION_DIR
