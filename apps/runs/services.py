@@ -28,7 +28,8 @@ class InvalidRequest(ValueError):
 
 
 def check_run_ids(value: Any, limit: int = MAX_BATCH, noun: str = "delete") -> list[str]:
-    if not isinstance(value, list):
+    # An empty list is refused like a missing one (as the reference does): it is always a client bug.
+    if not isinstance(value, list) or not value:
         raise InvalidRequest("run_ids is required and must be a list")
     if len(value) > limit:
         raise InvalidRequest(f"Cannot {noun} more than {limit} runs at once")
