@@ -26,6 +26,8 @@ RUNICORN_LIVENESS_SECONDS = envfloat("RUNICORN_LIVENESS_SECONDS", 5.0, minimum=0
 # Use polling instead of inotify (network filesystems, or too many directories to watch).
 RUNICORN_FORCE_POLLING = envbool("RUNICORN_FORCE_POLLING", False)
 RUNICORN_POLL_SECONDS = envfloat("RUNICORN_POLL_SECONDS", 1.0, minimum=0.1)
+# GPU telemetry WebSocket: seconds between two NVML samples pushed to the clients.
+RUNICORN_GPU_SAMPLE_SECONDS = envfloat("RUNICORN_GPU_SAMPLE_SECONDS", 1.0, minimum=0.01)
 
 
 def _default_sqlite_path() -> Path:

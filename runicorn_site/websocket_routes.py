@@ -4,4 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from apps.system.routing import websocket_urlpatterns as system_ws
+
 websocket_urlpatterns: list[Any] = []
+websocket_urlpatterns += system_ws

@@ -1,4 +1,4 @@
-"""Health of the viewer itself."""
+"""Health of the viewer itself, and GPU telemetry."""
 
 from __future__ import annotations
 
@@ -11,6 +11,8 @@ from apps.runs.models import IndexState
 from apps.runs.responses import json_response
 from apps.runs.storage import get_storage_root
 from apps.runs.watcher import get_watcher
+
+from .gpu import read_telemetry
 
 
 class HealthView(APIView):
@@ -30,3 +32,8 @@ class HealthView(APIView):
                 },
             }
         )
+
+
+class GpuTelemetryView(APIView):
+    def get(self, request: Request) -> HttpResponse:
+        return json_response(read_telemetry())
