@@ -18,6 +18,7 @@ from django.db.models import F
 from runicorn import layout, markers, records
 
 from .models import IndexState, Run
+from .rows import to_row
 
 log = logging.getLogger(__name__)
 
@@ -41,10 +42,6 @@ class SyncStats:
     @property
     def changed(self) -> bool:
         return bool(self.updated or self.removed)
-
-
-def _row(rec: records.RunRecord) -> Run:
-    return Run(**rec.as_dict())
 
 
 def _reap_if_orphaned(rec: records.RunRecord, now: float) -> bool:
@@ -115,8 +112,10 @@ def sync_index(root: Path, *, full: bool = False) -> SyncStats:
         rec = records.read_run(loc)
         if _reap_if_orphaned(rec, now):
             stats.orphaned += 1
-        pending.append(_row(rec))
-        stats.changed_ids.append(loc.run_id)
+        row = to_row(rec)
+        if row is not None:
+            pending.append(row)
+            stats.changed_ids.append(loc.run_id)
     gone = [run_id for run_id in known if run_id not in seen]
     with transaction.atomic():
         _save(pending)
@@ -146,7 +145,9 @@ def sync_locations(root: Path, locations: Iterable[layout.RunLocation]) -> SyncS
             continue
         rec = records.read_run(loc)
         _reap_if_orphaned(rec, now)
-        pending.append(_row(rec))
+        row = to_row(rec)
+        if row is not None:
+            pending.append(row)
     with transaction.atomic():
         unchanged = dict(
             Run.objects.filter(run_id__in=[r.run_id for r in pending]).values_list("run_id", "fingerprint")
