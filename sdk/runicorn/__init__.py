@@ -1,3 +1,132 @@
-"""Runicorn SDK: ``import runicorn as rn``; ``rn.init(...)`` starts a run."""
+"""Runicorn SDK: ``import runicorn as rn``; ``rn.init(...)`` starts a run.
+
+    import runicorn as rn
+
+    run = rn.init(project="vision", name="resnet50", config={"lr": 1e-3})
+    rn.set_primary_metric("val_acc", mode="max")
+    for epoch in range(10):
+        rn.log({"loss": 0.1, "val_acc": 0.9}, stage="train")
+    rn.finish()
+
+The module-level functions act on the active run (the one the last ``init()`` returned); the
+same-named :class:`Run` methods act on a given run. Only the standard library is needed;
+Pillow/numpy are used by ``log_image`` when given such objects.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Mapping
+from typing import Any
+
+from . import lifecycle
+from .layout import InvalidName
+from .run import Run, check_names
+from .runfiles import RunConfig
 
 __version__ = "0.6.0.dev0"
+
+__all__ = [
+    "InvalidName",
+    "Run",
+    "RunConfig",
+    "__version__",
+    "finish",
+    "get_active_run",
+    "init",
+    "log",
+    "log_image",
+    "log_text",
+    "set_primary_metric",
+    "summary",
+]
+
+_init_lock = threading.Lock()
+
+
+def init(
+    project: str = "default",
+    name: str = "default",
+    storage: str | os.PathLike[str] | None = None,
+    capture_env: bool = False,
+    tags: Any = None,
+    description: str | None = None,
+    config: Any = None,
+    capture_console: bool = False,
+    run_id: str | None = None,
+) -> Run:
+    """Start a run and make it the active one; returns the :class:`Run`.
+
+    Args:
+        project, name: where the run lives: ``<storage>/<project>/<name>/runs/<run_id>/``.
+        storage: storage root; default ``RUNICORN_DIR``, then the user config, then ``./.runicorn``.
+        capture_env: write environment.json (git, packages, system) from a background thread.
+        tags, description: stored in meta.json (``run.add_tags()`` adds more later).
+        config: hyper-parameters (dict or argparse.Namespace), saved to config.json.
+        capture_console: copy stdout/stderr to logs.txt (the console still shows them).
+        run_id: reuse an id (``YYYYMMDD_HHMMSS_<6 hex>``); an existing run directory is resumed.
+
+    A run that is still active is finished first (status ``finished``). The run is finished
+    automatically at interpreter exit, ``failed`` on an uncaught exception, ``interrupted`` on
+    Ctrl-C or SIGTERM. Raises ``ValueError`` (``runicorn.layout.InvalidName``) for a project or
+    name that cannot be a directory name.
+    """
+    check_names(project, name, run_id)
+    with _init_lock:
+        previous = lifecycle.active
+        if previous is not None:
+            previous.finish("finished")
+        run = Run(
+            project=project, name=name, storage=storage, capture_env=capture_env, tags=tags,
+            description=description, config=config, capture_console=capture_console, run_id=run_id,
+        )
+        lifecycle.active = run
+    return run
+
+
+def get_active_run() -> Run | None:
+    """The run started by the last :func:`init`, or None once it is finished."""
+    return lifecycle.active
+
+
+def _require_active() -> Run:
+    run = lifecycle.active
+    if run is None:
+        raise RuntimeError("no active run: call runicorn.init() first")
+    return run
+
+
+def log(data: Mapping[str, Any] | None = None, *, step: int | None = None, stage: Any = None, **kwargs: Any) -> None:
+    """``Run.log`` on the active run: ``rn.log({"loss": 0.1}, stage="train")``."""
+    run = lifecycle.active
+    if run is None:
+        raise RuntimeError("no active run: call runicorn.init() first")
+    run.log(data, step=step, stage=stage, **kwargs)
+
+
+def log_text(text: str) -> None:
+    """``Run.log_text`` on the active run."""
+    _require_active().log_text(text)
+
+
+def log_image(key: str, image: Any, step: int | None = None, caption: str | None = None) -> str:
+    """``Run.log_image`` on the active run."""
+    return _require_active().log_image(key, image, step=step, caption=caption)
+
+
+def set_primary_metric(name: str, mode: str = "max") -> None:
+    """``Run.set_primary_metric`` on the active run."""
+    _require_active().set_primary_metric(name, mode)
+
+
+def summary(update: Mapping[str, Any]) -> None:
+    """``Run.summary`` on the active run."""
+    _require_active().summary(update)
+
+
+def finish(status: str = "finished") -> None:
+    """Finish the active run (no-op when there is none)."""
+    run = lifecycle.active
+    if run is not None:
+        run.finish(status)

@@ -1,0 +1,132 @@
+"""Small pieces behind a run's JSON files: config.json (:class:`RunConfig`), tags, summary values,
+and what resuming an existing run directory needs."""
+
+from __future__ import annotations
+
+import json
+import os
+import threading
+from collections.abc import Iterator, Mapping, MutableMapping
+from pathlib import Path
+from typing import Any
+
+from .jsonio import atomic_write_json
+
+
+class RunConfig(MutableMapping):
+    """The run's hyper-parameters; every change rewrites config.json atomically."""
+
+    def __init__(self, path: Path, initial: Mapping[str, Any] | None = None) -> None:
+        self._path = path
+        self._data: dict[str, Any] = dict(initial or {})
+        self._lock = threading.Lock()
+
+    def _save(self) -> None:
+        atomic_write_json(self._path, self._data)
+
+    def __getitem__(self, key: str) -> Any:
+        return self._data[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        with self._lock:
+            self._data[key] = value
+            self._save()
+
+    def __delitem__(self, key: str) -> None:
+        with self._lock:
+            del self._data[key]
+            self._save()
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(list(self._data))
+
+    def __len__(self) -> int:
+        return len(self._data)
+
+    def update(self, *args: Any, **kwargs: Any) -> None:  # type: ignore[override]
+        """Merge keys like ``dict.update`` and write config.json once."""
+        with self._lock:
+            self._data.update(*args, **kwargs)
+            self._save()
+
+    def to_dict(self) -> dict[str, Any]:
+        return dict(self._data)
+
+    def __repr__(self) -> str:
+        return f"RunConfig({self._data!r})"
+
+
+def config_dict(config: Any) -> dict[str, Any]:
+    if config is None:
+        return {}
+    if isinstance(config, Mapping):
+        return dict(config)
+    if hasattr(config, "__dict__"):  # argparse.Namespace, simple objects
+        return dict(vars(config))
+    raise TypeError("config must be a mapping (dict) or an object with attributes")
+
+
+def tag_list(tags: Any) -> list[str]:
+    if tags is None:
+        return []
+    if isinstance(tags, str):
+        tags = [tags]
+    out: list[str] = []
+    for tag in tags:
+        text = str(tag).strip()
+        if text and text not in out:
+            out.append(text)
+    return out
+
+
+def plain(value: Any) -> Any:
+    """A JSON-friendly version of a summary value (numpy scalars -> numbers, NaN -> None)."""
+    if isinstance(value, float):
+        return value if value - value == 0.0 else None
+    if isinstance(value, (str, int, bool, type(None))):
+        return value
+    if isinstance(value, Mapping):
+        return {str(k): plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [plain(v) for v in value]
+    item = getattr(value, "item", None)
+    if callable(item):
+        try:
+            return plain(item())
+        except (TypeError, ValueError):
+            pass
+    return value
+
+
+def last_global_step(events_path: Path) -> int:
+    """The last metrics global_step in an existing events.jsonl (to resume a run), else 0."""
+    try:
+        with open(events_path, "rb") as fh:
+            fh.seek(0, os.SEEK_END)
+            fh.seek(max(0, fh.tell() - 65536))
+            tail = fh.read()
+    except OSError:
+        return 0
+    for raw in reversed(tail.splitlines()):
+        try:
+            event = json.loads(raw)
+        except ValueError:
+            continue
+        if isinstance(event, dict) and event.get("type") == "metrics":
+            step = (event.get("data") or {}).get("global_step")
+            if isinstance(step, int):
+                return step
+    return 0
+
+
+def end_with_newline(path: Path) -> None:
+    # A previous writer killed mid-line would glue our first line to its fragment.
+    try:
+        with open(path, "rb+") as fh:
+            fh.seek(0, os.SEEK_END)
+            if fh.tell() > 0:
+                fh.seek(-1, os.SEEK_END)
+                if fh.read(1) != b"\n":
+                    fh.write(b"\n")
+    except OSError:
+        pass
