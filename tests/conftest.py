@@ -17,7 +17,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "runicorn_site.settings")
 
 import pytest  # noqa: E402
 
-pytest_plugins = ["tests.fixtures.storage", "tests.fixtures.live_server"]
+pytest_plugins = ["tests.fixtures.storage", "tests.fixtures.live_server", "tests.fixtures.sshd"]
 
 
 @pytest.fixture(scope="session")

@@ -45,6 +45,10 @@ def build_parser() -> argparse.ArgumentParser:
     cfg.add_argument("--show", action="store_true", help="print the configuration")
     cfg.add_argument("--set-user-root", metavar="PATH", help="set the default storage root")
     cfg.set_defaults(func=_cmd_config)
+
+    from .manifest.cli import add_parser as add_manifest_parser
+
+    add_manifest_parser(sub)
     return parser
 
 

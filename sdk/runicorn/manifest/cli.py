@@ -1,0 +1,120 @@
+"""``runicorn generate-manifest``: publish a sync manifest for the runs under a root (cron, systemd)."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+import time
+from pathlib import Path
+from typing import Optional, TextIO
+
+from .generator import ManifestGenerator
+from .models import ManifestType
+
+log = logging.getLogger(__name__)
+
+
+class ProgressBar:
+    """A one-line progress bar on a terminal; silent when the stream is not a tty (cron, pipes)."""
+
+    WIDTH = 30
+
+    def __init__(self, label: str, stream: Optional[TextIO] = None, min_interval: float = 0.1) -> None:
+        self.label = label
+        self.stream = stream if stream is not None else sys.stderr
+        self.enabled = bool(getattr(self.stream, "isatty", lambda: False)())
+        self.min_interval = min_interval
+        self._last = 0.0
+        self._drawn = False
+
+    def __call__(self, done: int, total: int) -> None:
+        if not self.enabled:
+            return
+        now = time.monotonic()
+        if done < total and now - self._last < self.min_interval:
+            return
+        self._last = now
+        fraction = done / total if total else 1.0
+        filled = int(self.WIDTH * fraction)
+        bar = "#" * filled + "." * (self.WIDTH - filled)
+        self.stream.write(f"\r{self.label} [{bar}] {done}/{total} ({fraction:.0%})")
+        self.stream.flush()
+        self._drawn = True
+
+    def close(self) -> None:
+        if self.enabled and self._drawn:
+            self.stream.write("\n")
+            self.stream.flush()
+
+
+def _human_bytes(n: float) -> str:
+    for unit in ("B", "KB", "MB", "GB"):
+        if n < 1024 or unit == "GB":
+            return f"{n:.0f} {unit}" if unit == "B" else f"{n:.2f} {unit}"
+        n /= 1024
+    return f"{n:.2f} TB"
+
+
+def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    p = sub.add_parser("generate-manifest", help="write a sync manifest of the runs under a root (server side)")
+    p.add_argument("--root", default=".", help="storage root to describe (default: the current directory)")
+    p.add_argument("--output", default=None, help="manifest path (default: <root>/.runicorn/<type>_manifest.json)")
+    kind = p.add_mutually_exclusive_group()
+    kind.add_argument("--active", action="store_true", help="only runs written to within --active-window")
+    kind.add_argument("--full", action="store_true", help="every run (the default)")
+    p.add_argument("--active-window", type=int, default=3600, metavar="SECONDS",
+                   help="what counts as active, in seconds (default: 3600)")
+    p.add_argument("--no-incremental", action="store_true", help="re-read every run instead of only changed ones")
+    p.add_argument("--verbose", "-v", action="store_true", help="log each step")
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    logging.basicConfig(
+        level=logging.DEBUG if args.verbose else logging.WARNING,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    root = Path(args.root).expanduser().resolve()
+    if not root.is_dir():
+        print(f"error: storage root {root} is not a directory", file=sys.stderr)
+        return 1
+    if args.active_window <= 0:
+        print("error: --active-window must be a positive number of seconds", file=sys.stderr)
+        return 2
+    manifest_type = ManifestType.ACTIVE if args.active else ManifestType.FULL
+    bar = ProgressBar(f"Scanning runs ({manifest_type.value})")
+    generator = ManifestGenerator(
+        remote_root=root,
+        active_window_seconds=args.active_window,
+        incremental=not args.no_incremental,
+        progress=bar,
+    )
+    output = Path(args.output).expanduser().resolve() if args.output else None
+    try:
+        manifest, path = generator.generate(manifest_type, output_path=output)
+    except KeyboardInterrupt:
+        bar.close()
+        print("interrupted; the previous manifest is unchanged", file=sys.stderr)
+        return 130
+    except (OSError, ValueError) as exc:
+        bar.close()
+        print(f"error: manifest generation failed: {exc}", file=sys.stderr)
+        return 1
+    bar.close()
+    scan = generator.last_scan
+    rule = "-" * 60
+    print(rule)
+    print(f"Manifest written ({manifest_type.value})")
+    print(rule)
+    print(f"  file:          {path}")
+    print(f"  gzip copy:     {path.name}.gz")
+    print(f"  revision:      {manifest.revision}")
+    print(f"  snapshot id:   {manifest.snapshot_id}")
+    print(f"  runs:          {manifest.total_experiments}")
+    print(f"  files:         {manifest.total_files}")
+    print(f"  total size:    {_human_bytes(manifest.total_bytes)}")
+    print(f"  re-read runs:  {scan.rescanned} ({scan.reused} unchanged since the last scan)")
+    print(f"  took:          {scan.seconds:.2f} s")
+    print(rule)
+    return 0
