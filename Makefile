@@ -32,7 +32,11 @@ $(REF)/bin/runicorn:
 	$(PYTHON) -m venv $(REF)
 	$(REF)/bin/python -m pip install -q --disable-pip-version-check runicorn==0.5.3
 
-test: setup lint ref
+# System packages the tests use: OpenSSH's sshd (tests/fixtures/sshd.py). Quick when present.
+system-deps:
+	@command -v /usr/sbin/sshd >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq openssh-server)
+
+test: setup lint ref system-deps
 	$(BIN)/pytest
 
 bench: setup ref
