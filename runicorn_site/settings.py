@@ -28,6 +28,8 @@ RUNICORN_FORCE_POLLING = envbool("RUNICORN_FORCE_POLLING", False)
 RUNICORN_POLL_SECONDS = envfloat("RUNICORN_POLL_SECONDS", 1.0, minimum=0.1)
 # GPU telemetry WebSocket: seconds between two NVML samples pushed to the clients.
 RUNICORN_GPU_SAMPLE_SECONDS = envfloat("RUNICORN_GPU_SAMPLE_SECONDS", 1.0, minimum=0.01)
+# GET /api/artifacts/stats answers from the last scan and queues a new one when the last is older.
+RUNICORN_ARTIFACT_STATS_MAX_AGE = envfloat("RUNICORN_ARTIFACT_STATS_MAX_AGE", 60.0, minimum=0.0)
 
 
 def _default_sqlite_path() -> Path:
@@ -57,6 +59,7 @@ INSTALLED_APPS = [
     "channels",
     "apps.runs",
     "apps.system",
+    "apps.artifacts",
 ]
 
 MIDDLEWARE = [

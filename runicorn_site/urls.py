@@ -3,6 +3,8 @@ from django.urls import include, path
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    # Before apps.runs: it owns runs/<run_id>/artifacts.
+    path("api/", include("apps.artifacts.urls")),
     path("api/", include("apps.runs.urls")),
     path("api/", include("apps.system.urls")),
 ]

@@ -1,0 +1,238 @@
+"""Artifacts on disk in the shapes the API returns (the reference's fields).
+
+The disk is read directly, not through the index tables: an artifact directory is two scandir
+levels deep and versions.json is parsed again only when its stat changes, so a list stays cheap
+and is never behind the SDK. Soft-deleted versions are hidden from the lists; their detail stays
+readable with ``status: "deleted"``.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from runicorn import layout
+from runicorn.artifacts import paths, store
+from runicorn.artifacts import records as rec
+from runicorn.artifacts.runlink import read_entries
+
+from apps.runs.models import Run
+
+
+class ArtifactMissing(LookupError):
+    """The artifact, version or file does not exist (a 404 with this message)."""
+
+
+@dataclass(frozen=True)
+class Artifact:
+    type: str
+    name: str
+    path: Path
+    index: dict[str, Any]
+
+    def deleted_versions(self) -> set[int]:
+        return {v["version"] for v in self.index["versions"] if rec.is_deleted(self.path / f"v{v['version']}")}
+
+    def live_versions(self) -> list[dict[str, Any]]:
+        deleted = self.deleted_versions()
+        return [v for v in self.index["versions"] if v["version"] not in deleted]
+
+
+_cache: dict[str, tuple[tuple[int, int, int], dict[str, Any]]] = {}
+_cache_lock = threading.Lock()
+
+
+def _read_index_cached(adir: Path) -> dict[str, Any] | None:
+    path = adir / paths.VERSIONS_FILE
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    token = (st.st_mtime_ns, st.st_size, st.st_ino)
+    key = str(path)
+    with _cache_lock:
+        hit = _cache.get(key)
+    if hit is not None and hit[0] == token:
+        return hit[1]
+    index = rec.read_index(adir)
+    if index is not None:
+        with _cache_lock:
+            _cache[key] = (token, index)
+            if len(_cache) > 4096:
+                _cache.pop(next(iter(_cache)))
+    return index
+
+
+def iter_artifacts(root: Path, type_: str | None = None) -> list[Artifact]:
+    found = []
+    for t in (type_,) if type_ else paths.ARTIFACT_TYPES:
+        try:
+            entries = list(os.scandir(paths.artifacts_root(root) / t))
+        except OSError:
+            continue
+        for entry in entries:
+            if paths.name_error(entry.name) or not entry.is_dir():
+                continue
+            index = _read_index_cached(Path(entry.path))
+            if index is not None:
+                found.append(Artifact(t, entry.name, Path(entry.path), index))
+    return found
+
+
+def get_artifact(root: Path, name: str, type_: str | None) -> Artifact:
+    type_ = type_ or store.find_type(root, name)
+    adir = paths.artifact_dir(root, type_, name) if type_ else None
+    index = _read_index_cached(adir) if adir else None
+    if index is None:
+        raise ArtifactMissing(f"Artifact not found: {name}" + (f" (type={type_})" if type_ else ""))
+    return Artifact(type_, name, adir, index)  # type: ignore[arg-type]
+
+
+def list_artifacts(root: Path, type_: str | None = None) -> list[dict[str, Any]]:
+    items = []
+    for art in iter_artifacts(root, type_):
+        live = art.live_versions()
+        if not live:
+            continue
+        latest = max(live, key=lambda v: v["version"])
+        live_numbers = {v["version"] for v in live}
+        items.append({
+            "name": art.name,
+            "type": art.type,
+            "num_versions": len(live),
+            "latest_version": latest["version"],
+            "size_bytes": latest["size_bytes"],
+            "created_at": art.index["created_at"],
+            "updated_at": art.index["updated_at"],
+            "aliases": {a: v for a, v in art.index["aliases"].items() if v in live_numbers},
+        })
+    items.sort(key=lambda item: item["updated_at"], reverse=True)
+    return items
+
+
+def list_versions(root: Path, name: str, type_: str | None = None) -> list[dict[str, Any]]:
+    art = get_artifact(root, name, type_)
+    return [
+        {**{k: v[k] for k in rec.VERSION_INFO_KEYS}, "aliases": rec.aliases_of(art.index, v["version"])}
+        for v in art.live_versions()
+    ]
+
+
+def _version_dir(art: Artifact, version: int) -> Path:
+    vdir = art.path / f"v{version}"
+    if not (vdir / paths.METADATA_FILE).is_file():
+        raise ArtifactMissing(f"Version not found: {art.name}:v{version}")
+    return vdir
+
+
+_DETAIL_KEYS = tuple(k for k in rec.METADATA_KEYS if k != "parent_artifacts")
+
+
+def version_detail(root: Path, name: str, version: int, type_: str | None = None) -> dict[str, Any]:
+    art = get_artifact(root, name, type_)
+    vdir = _version_dir(art, version)
+    meta = rec.read_metadata(vdir)
+    if meta is None:
+        raise ArtifactMissing(f"Version not found: {name}:v{version} (metadata.json is unreadable)")
+    out = {k: meta.get(k) for k in _DETAIL_KEYS}
+    out.update({
+        "name": art.name, "type": art.type, "version": version,
+        "metadata": meta.get("metadata") if isinstance(meta.get("metadata"), dict) else {},
+        "description": meta.get("description") if isinstance(meta.get("description"), str) else "",
+        "tags": meta.get("tags") if isinstance(meta.get("tags"), list) else [],
+        "aliases": rec.aliases_of(art.index, version),
+        "status": rec.STATUS_DELETED if rec.is_deleted(vdir) else (meta.get("status") or rec.STATUS_READY),
+        "parent_artifacts": meta.get("parent_artifacts") if isinstance(meta.get("parent_artifacts"), list) else [],
+    })
+    for key in ("size_bytes", "num_files", "num_references"):
+        out[key] = out[key] if isinstance(out[key], int) else 0
+    return out
+
+
+def version_files(root: Path, name: str, version: int, type_: str | None = None) -> dict[str, Any]:
+    art = get_artifact(root, name, type_)
+    vdir = _version_dir(art, version)
+    manifest = rec.read_manifest(vdir)
+    files_dir = vdir / paths.FILES_DIR
+    files = []
+    for entry in manifest["files"]:
+        try:
+            stored = layout.safe_join(files_dir, paths.clean_member_path(entry["path"]))
+            absolute = str(stored) if stored.is_file() else None
+        except layout.InvalidName:
+            absolute = None  # a manifest entry pointing outside the version is never served
+        files.append({**entry, "absolute_path": absolute, "is_remote": False})
+    return {
+        "artifact": f"{art.name}:v{version}",
+        "files": files,
+        "references": manifest["references"],
+        "total_size": manifest["total_size"],
+        "total_files": manifest["total_files"],
+        "total_references": manifest["total_references"],
+        "is_remote": False,
+    }
+
+
+@dataclass(frozen=True)
+class StoredFile:
+    path: Path
+    size: int
+    digest: str
+
+
+def stored_file(root: Path, name: str, version: int, member: str, type_: str | None = None) -> StoredFile:
+    """A file of a version listed in its manifest; raises ``InvalidName`` for paths that escape."""
+    art = get_artifact(root, name, type_)
+    vdir = _version_dir(art, version)
+    member = paths.clean_member_path(member)
+    entry = next((f for f in rec.read_manifest(vdir)["files"] if f["path"] == member), None)
+    path = layout.safe_join(vdir / paths.FILES_DIR, member)
+    if entry is None or not path.is_file():
+        raise ArtifactMissing(f"File not found: {member} in {art.name}:v{version}")
+    return StoredFile(path, entry["size"], entry["digest"])
+
+
+# ---- a run's artifacts --------------------------------------------------------------------
+def find_run_dir(root: Path, run_id: str) -> Path | None:
+    """The run's directory from the index, else by a scandir walk (a run the index has not seen)."""
+    row = Run.objects.filter(run_id=run_id).values_list("run_dir", flat=True).first()
+    if row and os.path.isdir(row):
+        return Path(row)
+    for loc in layout.iter_run_dirs(root):
+        if loc.run_id == run_id:
+            return loc.path
+    return None
+
+
+def _summary(root: Path, entry: dict[str, Any]) -> dict[str, Any]:
+    name, type_, version = entry["name"], entry["type"], entry["version"]
+    meta = None
+    if not paths.name_error(name) and not paths.type_error(type_):
+        vdir = paths.version_dir(root, type_, name, version)
+        meta = rec.read_metadata(vdir)
+    if meta is None:  # the version is gone or unreadable: what the run recorded
+        return {"name": name, "type": type_, "version": version, "size_bytes": entry.get("size_bytes", 0),
+                "created_at": entry.get("created_at", 0), "description": entry.get("description"),
+                "aliases": [], "lifecycle_stage": None}
+    index = _read_index_cached(vdir.parent) or {"aliases": {}}
+    return {
+        "name": name, "type": type_, "version": version,
+        "size_bytes": meta.get("size_bytes") or 0,
+        "created_at": meta.get("created_at") or 0,
+        "description": meta.get("description") or "",
+        "aliases": rec.aliases_of(index, version),
+        "lifecycle_stage": meta.get("lifecycle_stage", "experimental"),
+    }
+
+
+def run_artifacts(root: Path, run_id: str) -> dict[str, list[dict[str, Any]]]:
+    run_dir = find_run_dir(root, run_id) if layout.is_valid_run_id(run_id) else None
+    if run_dir is None:
+        raise ArtifactMissing(f"Run not found: {run_id}")
+    return {
+        "created": [_summary(root, e) for e in read_entries(run_dir, layout.ARTIFACTS_CREATED_FILE)],
+        "used": [_summary(root, e) for e in read_entries(run_dir, layout.ARTIFACTS_USED_FILE)],
+    }
