@@ -21,6 +21,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from . import lifecycle
+from .artifacts import Artifact
 from .layout import InvalidName
 from .run import Run, check_names
 from .runfiles import RunConfig
@@ -28,6 +29,7 @@ from .runfiles import RunConfig
 __version__ = "0.6.0.dev0"
 
 __all__ = [
+    "Artifact",
     "InvalidName",
     "Run",
     "RunConfig",

@@ -332,6 +332,21 @@ class Run:
         }
         atomic_write_json(self.run_dir / layout.META_FILE, meta)
 
+    # ---- artifacts -----------------------------------------------------------------------
+    def log_artifact(self, artifact: Any, aliases: Any = ("latest",)) -> int:
+        """Save a :class:`runicorn.Artifact` as its next version, created by this run; returns the
+        version number. ``latest`` always moves to it; other ``aliases`` move to it too."""
+        from .artifacts import runlink
+
+        return runlink.log_artifact(self, artifact, aliases=tuple(aliases))
+
+    def use_artifact(self, spec: str, type: str | None = None) -> Any:  # noqa: A002
+        """Load ``"name:latest"``, ``"name:v3"`` or ``"name:<alias>"``, record that this run used it,
+        and return the :class:`runicorn.Artifact` (``.download()`` copies out verified files)."""
+        from .artifacts import runlink
+
+        return runlink.use_artifact(self, spec, type=type)
+
     # ---- ending --------------------------------------------------------------------------
     def flush(self) -> None:
         """Write everything queued so far (events, log lines, a changed summary) now."""
