@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import os
+from typing import Any
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -50,3 +52,13 @@ def envfloat(name: str, default: float, minimum: float | None = None) -> float:
 
 def envstr(name: str, default: str = "") -> str:
     return os.environ.get(name, default)
+
+
+def envjson(name: str, default: Any) -> Any:
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    try:
+        return json.loads(raw)
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"{name} must be JSON, got {raw!r}: {exc}") from None

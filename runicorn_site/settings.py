@@ -9,9 +9,10 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
+from django.core.exceptions import ImproperlyConfigured
 from runicorn.config import resolve_storage_root
 
-from .envvars import envbool, envfloat, envint, envstr
+from .envvars import envbool, envfloat, envint, envjson, envstr
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -28,6 +29,23 @@ RUNICORN_FORCE_POLLING = envbool("RUNICORN_FORCE_POLLING", False)
 RUNICORN_POLL_SECONDS = envfloat("RUNICORN_POLL_SECONDS", 1.0, minimum=0.1)
 # GPU telemetry WebSocket: seconds between two NVML samples pushed to the clients.
 RUNICORN_GPU_SAMPLE_SECONDS = envfloat("RUNICORN_GPU_SAMPLE_SECONDS", 1.0, minimum=0.01)
+# Rate limits of /api/ (apps.system.ratelimit), per client IP and route: "METHOD /route" or
+# "/route" -> "count/period" (s, m, h, d); "default" covers every other route. The env variable
+# RUNICORN_RATE_LIMITS (a JSON object) overrides single entries.
+RUNICORN_RATE_LIMIT_ENABLED = envbool("RUNICORN_RATE_LIMIT_ENABLED", True)
+_rate_limit_overrides = envjson("RUNICORN_RATE_LIMITS", {})
+if not isinstance(_rate_limit_overrides, dict):
+    raise ImproperlyConfigured('RUNICORN_RATE_LIMITS must be a JSON object such as {"GET /api/runs": "200/m"}')
+RUNICORN_RATE_LIMITS = {
+    "default": "600/m",
+    "GET /api/runs": "100/m",
+    "POST /api/runs/soft-delete": "20/m",
+    "POST /api/recycle-bin/empty": "5/m",
+    "POST /api/remote/connect": "5/m",
+    **_rate_limit_overrides,
+}
+# Reverse proxies in front of the viewer that append to X-Forwarded-For (0: trust REMOTE_ADDR only).
+RUNICORN_RATE_LIMIT_PROXY_COUNT = envint("RUNICORN_RATE_LIMIT_PROXY_COUNT", 0, minimum=0)
 # GET /api/artifacts/stats answers from the last scan and queues a new one when the last is older.
 RUNICORN_ARTIFACT_STATS_MAX_AGE = envfloat("RUNICORN_ARTIFACT_STATS_MAX_AGE", 60.0, minimum=0.0)
 
@@ -64,6 +82,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "apps.system.ratelimit.RateLimitMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -126,6 +145,10 @@ if _redis_url:
 else:
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# django-ratelimit keeps its counters in this cache (Redis in the team profile: shared by processes).
+RATELIMIT_USE_CACHE = "default"
+RATELIMIT_CACHE_PREFIX = envstr("RUNICORN_RATE_LIMIT_PREFIX", "rl:")
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"
