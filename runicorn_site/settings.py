@@ -29,6 +29,11 @@ RUNICORN_FORCE_POLLING = envbool("RUNICORN_FORCE_POLLING", False)
 RUNICORN_POLL_SECONDS = envfloat("RUNICORN_POLL_SECONDS", 1.0, minimum=0.1)
 # GPU telemetry WebSocket: seconds between two NVML samples pushed to the clients.
 RUNICORN_GPU_SAMPLE_SECONDS = envfloat("RUNICORN_GPU_SAMPLE_SECONDS", 1.0, minimum=0.01)
+# Metrics (apps.metrics): parsed runs kept in memory within this many bytes / runs, least recently
+# used first out; WebSocket followers close after this many seconds without a new line or row.
+RUNICORN_METRICS_CACHE_BYTES = envint("RUNICORN_METRICS_CACHE_BYTES", 256 * 1024 * 1024, minimum=1024 * 1024)
+RUNICORN_METRICS_CACHE_ENTRIES = envint("RUNICORN_METRICS_CACHE_ENTRIES", 100, minimum=1)
+RUNICORN_WS_IDLE_SECONDS = envfloat("RUNICORN_WS_IDLE_SECONDS", 3600.0, minimum=0.1)
 # Rate limits of /api/ (apps.system.ratelimit), per client IP and route: "METHOD /route" or
 # "/route" -> "count/period" (s, m, h, d); "default" covers every other route. The env variable
 # RUNICORN_RATE_LIMITS (a JSON object) overrides single entries.
@@ -77,6 +82,7 @@ INSTALLED_APPS = [
     "channels",
     "apps.runs",
     "apps.system",
+    "apps.metrics",
     "apps.artifacts",
 ]
 

@@ -7,6 +7,7 @@ urlpatterns = [
     path("api/", include("apps.artifacts.urls")),
     path("api/", include("apps.runs.urls")),
     path("api/", include("apps.system.urls")),
+    path("api/", include("apps.metrics.urls")),
 ]
 
 handler404 = "apps.system.errors.json_404"

@@ -96,6 +96,35 @@ def rss_mb(pid: int) -> dict[str, float]:
     }
 
 
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time used so far by a process tree."""
+    ticks = 0
+    for p in process_tree(pid):
+        try:
+            with open(f"/proc/{p}/stat") as fh:
+                # Fields after the parenthesised command name; utime and stime are 14th and 15th.
+                fields = fh.read().rsplit(")", 1)[1].split()
+            ticks += int(fields[11]) + int(fields[12])
+        except (OSError, IndexError, ValueError):
+            continue
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
+def wait_idle(pid: int, below: float = 0.05, window: float = 1.0, timeout: float = 120) -> float:
+    """Seconds until a process tree used less than ``below`` of one CPU over ``window`` seconds.
+
+    "Settled" for a benchmark: start-up work (index building, setting up file watches, a first
+    status sweep) would otherwise land on the first timed requests.
+    """
+    start = time.monotonic()
+    while time.monotonic() - start < timeout:
+        before = cpu_seconds(pid)
+        time.sleep(window)
+        if cpu_seconds(pid) - before < below * window:
+            return time.monotonic() - start
+    return time.monotonic() - start
+
+
 @dataclass
 class Server:
     """A viewer running as a subprocess; ``session`` keeps one connection alive across requests."""
