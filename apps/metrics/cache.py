@@ -1,0 +1,227 @@
+"""Per-run metric tables kept in memory, refreshed from the bytes appended since the last read.
+
+A request stats ``events.jsonl`` and reads only what was appended since (a half-written last line
+waits for its newline). A file that shrank or was replaced — another inode, or different first
+bytes — is read again from the start. The cache holds whole runs, least recently used first out,
+within a byte budget (``RUNICORN_METRICS_CACHE_BYTES``) and an entry count.
+
+Thread safety: one lock per run serialises refreshes and reads of that run's table (two cold
+requests parse the file once); one global lock guards the LRU map and the counters. Both are only
+ever taken in worker threads, never on the event loop.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal, TypeVar
+
+from django.conf import settings
+
+from .parsing import parse_block
+from .table import MetricTable
+
+READ_CHUNK = 16 << 20  # bytes per read during a full parse: bounds the transient memory
+HEAD_BYTES = 256  # first bytes remembered to notice a file rewritten in place
+MAX_RESPONSES = 8  # serialised responses kept per run (one per endpoint/downsample in use)
+
+Outcome = Literal["hit", "incremental", "miss"]
+T = TypeVar("T")
+
+
+@dataclass
+class FileState:
+    dev: int
+    ino: int
+    size: int  # size at the last look
+    offset: int  # bytes consumed: everything before is in the table
+    head: bytes
+
+
+class RunMetrics:
+    """The table of one ``events.jsonl`` and the responses built from its current version."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.lock = threading.RLock()
+        self.table = MetricTable()
+        self.state: FileState | None = None
+        self.looked = False
+        self.generation = 0  # bumped on every full read: followers must start over
+        self.responses: dict[Any, tuple[tuple[int, int], Any, int]] = {}
+        self.size_estimate = 0  # nbytes at the end of the last use, read by the evictor
+
+    @property
+    def nbytes(self) -> int:
+        return self.table.nbytes + sum(size for _, _, size in self.responses.values())
+
+    @property
+    def token(self) -> tuple[int, int]:
+        """Changes whenever the table does."""
+        return (self.generation, self.table.version)
+
+    def refresh(self) -> Outcome:
+        """Bring the table in step with the file. Caller holds ``self.lock``."""
+        before = self.token
+        outcome = self._refresh()
+        if self.token != before:
+            self.responses.clear()
+        self.looked = True
+        return outcome
+
+    def _refresh(self) -> Outcome:
+        try:
+            fd = os.open(self.path, os.O_RDONLY)
+        except OSError:
+            if self.state is not None:  # the file went away: nothing to show any more
+                self._reset(MetricTable())
+                self.state = None
+                return "miss"
+            return "hit" if self.looked else "miss"
+        try:
+            st = os.fstat(fd)
+            state = self.state
+            if state is not None and (st.st_dev, st.st_ino) == (state.dev, state.ino) and st.st_size >= state.offset:
+                if st.st_size == state.size:
+                    return "hit"
+                if os.pread(fd, len(state.head), 0) == state.head:
+                    before = self.table.version
+                    self._read(fd, state, st.st_size)
+                    return "incremental" if self.table.version != before else "hit"
+            self._full_read(fd, st)
+            return "miss"
+        finally:
+            os.close(fd)
+
+    def _reset(self, table: MetricTable) -> None:
+        self.table = table
+        self.generation += 1
+
+    def _full_read(self, fd: int, st: os.stat_result) -> None:
+        state = FileState(st.st_dev, st.st_ino, 0, 0, b"")
+        self._reset(MetricTable())
+        self.state = state
+        self._read(fd, state, st.st_size, size_columns=True)
+        self.table.trim()
+
+    def _read(self, fd: int, state: FileState, size: int, size_columns: bool = False) -> None:
+        pos, leftover = state.offset, b""
+        while pos < size:
+            data = os.pread(fd, min(READ_CHUNK, size - pos), pos)
+            if not data:
+                break
+            pos += len(data)
+            buf = leftover + data if leftover else data
+            cut = buf.rfind(b"\n") + 1
+            if cut == 0:
+                leftover = buf
+                continue
+            block, leftover = buf[:cut], buf[cut:]
+            batch = parse_block(block)
+            if size_columns:
+                # Size the columns once from the first block's row density, not by doubling.
+                size_columns = False
+                self.table = MetricTable(capacity=int(batch.size * size / cut * 1.02) + 16)
+            self.table.add(batch)
+        state.offset = pos - len(leftover)
+        state.size = size
+        if len(state.head) < HEAD_BYTES and state.offset > len(state.head):
+            state.head = os.pread(fd, min(HEAD_BYTES, state.offset), 0)
+
+    # ------------------------------------------------------------------ built responses
+
+    def cached(self, key: Any, build: Callable[[], tuple[T, int]]) -> T:
+        """``build()`` once per table version and ``key``; ``build`` returns (value, its size)."""
+        hit = self.responses.get(key)
+        if hit is not None and hit[0] == self.token:
+            return hit[1]  # type: ignore[no-any-return]
+        value, size = build()
+        if size <= settings.RUNICORN_METRICS_CACHE_BYTES // 8:
+            if len(self.responses) >= MAX_RESPONSES:
+                self.responses.pop(next(iter(self.responses)))
+            self.responses[key] = (self.token, value, size)
+        return value
+
+
+class MetricsCache:
+    def __init__(self, max_bytes: int, max_entries: int) -> None:
+        self.max_bytes = max_bytes
+        self.max_entries = max_entries
+        self._entries: OrderedDict[str, RunMetrics] = OrderedDict()
+        self._lock = threading.Lock()
+        self.hits = self.misses = self.incremental_updates = 0
+
+    def use(self, path: Path, work: Callable[[RunMetrics], T]) -> T:
+        """Refresh the run's table and call ``work(entry)`` while holding its lock."""
+        key = str(path)
+        with self._lock:
+            entry = self._entries.get(key)
+            if entry is None:
+                entry = self._entries[key] = RunMetrics(path)
+            self._entries.move_to_end(key)
+        with entry.lock:
+            outcome = entry.refresh()
+            result = work(entry)
+            entry.size_estimate = entry.nbytes
+        with self._lock:
+            if outcome == "hit":
+                self.hits += 1
+            elif outcome == "incremental":
+                self.incremental_updates += 1
+            else:
+                self.misses += 1
+            self._evict(keep=key)
+        return result
+
+    def _evict(self, keep: str) -> None:
+        # Each entry's size as of its last use (reading live tables here would race their owners).
+        total = sum(e.size_estimate for e in self._entries.values())
+        while len(self._entries) > 1 and (total > self.max_bytes or len(self._entries) > self.max_entries):
+            oldest_key = next(iter(self._entries))
+            if oldest_key == keep:
+                self._entries.move_to_end(keep)
+                oldest_key = next(iter(self._entries))
+            total -= self._entries.pop(oldest_key).size_estimate
+
+    def stats(self) -> dict[str, Any]:
+        with self._lock:
+            requests = self.hits + self.misses + self.incremental_updates
+            return {
+                "size": len(self._entries),
+                "max_size": self.max_entries,
+                "hits": self.hits,
+                "misses": self.misses,
+                "incremental_updates": self.incremental_updates,
+                "hit_rate": self.hits / requests if requests else 0.0,
+                "incremental_rate": self.incremental_updates / requests if requests else 0.0,
+                "bytes": sum(e.size_estimate for e in self._entries.values()),
+                "max_bytes": self.max_bytes,
+            }
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+            self.hits = self.misses = self.incremental_updates = 0
+
+
+_cache: MetricsCache | None = None
+_cache_lock = threading.Lock()
+
+
+def get_cache() -> MetricsCache:
+    global _cache
+    with _cache_lock:
+        if _cache is None:
+            _cache = MetricsCache(settings.RUNICORN_METRICS_CACHE_BYTES, settings.RUNICORN_METRICS_CACHE_ENTRIES)
+        return _cache
+
+
+def reset_cache() -> None:
+    """A fresh, empty cache (tests; or after the storage root changes)."""
+    global _cache
+    with _cache_lock:
+        _cache = None

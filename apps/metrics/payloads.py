@@ -1,0 +1,153 @@
+"""The bodies of the metrics endpoints, built from a run's :class:`MetricTable`.
+
+Downsampling keeps every metric's own shape: each numeric metric is reduced on the rows where it
+has a value (a metric logged every 100 steps is not drowned by one logged every step), and a row
+of the answer carries a metric only where that metric picked the row, so each metric has about
+``downsample`` points. ``global_step``, ``time`` and string columns such as ``stage`` are context,
+kept on every row that has them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from .lttb import downsample_indices
+from .rows import Field, build_rows
+from .table import MetricTable
+
+CONTEXT_NUMERIC = frozenset({"time"})  # numeric keys that are not plotted as metrics
+
+
+@dataclass
+class View:
+    """Rows of the table in answer order (``rows``: table indices) and their x coordinate."""
+
+    rows: np.ndarray
+    x: np.ndarray
+    time: np.ndarray | None = None  # relative time per row, for the time-based answer
+    names: list[str] = field(default_factory=list)  # keys to answer besides global_step/time
+
+
+def step_view(table: MetricTable) -> View:
+    n = table.n
+    return View(np.arange(n), table.step[:n].astype(np.float64), names=table.columns[1:])
+
+
+def time_view(table: MetricTable) -> View:
+    """Rows ordered by time, ``time`` in seconds since the run's first event."""
+    n = table.n
+    ts = table.ts[:n]
+    first = table.first_ts
+    if n and not np.isnan(ts).all():
+        first = min(first, float(np.nanmin(ts)))
+    relative = ts - first if np.isfinite(first) else np.full(n, np.nan)
+    if n > 1 and not (relative[1:] >= relative[:-1]).all():
+        order = np.argsort(relative, kind="stable")  # NaN sorts last
+    else:
+        order = np.arange(n)
+    names = [c for c in table.columns[1:] if c != "time"]
+    return View(order, relative[order], time=relative[order], names=names)
+
+
+def select(table: MetricTable, view: View, downsample: int | None) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+    """Positions in ``view`` to answer, and per metric the positions it keeps (when reduced)."""
+    n = view.rows.shape[0]
+    if downsample is None or n <= downsample:
+        return np.arange(n), {}
+    metrics = [m for m in view.names if m in table.numeric and m not in CONTEXT_NUMERIC]
+    finite_x = np.isfinite(view.x)
+    kept: dict[str, np.ndarray] = {}
+    for name in metrics:
+        y = table.numeric[name][view.rows]
+        valid = finite_x & ~np.isnan(y)
+        positions = np.flatnonzero(valid)
+        if positions.size == 0:
+            continue
+        if positions.size == n:
+            kept[name] = downsample_indices(view.x, y, downsample)
+        else:
+            kept[name] = positions[downsample_indices(view.x[positions], y[positions], downsample)]
+    if kept:
+        ends = np.array([0, n - 1])
+        chosen = np.unique(np.concatenate([ends, *kept.values()]))
+    else:  # nothing numeric to shape the choice: an even stride, ends included
+        chosen = np.unique(np.r_[np.linspace(0, n - 1, downsample).astype(np.int64), n - 1])
+    return chosen, kept
+
+
+def answer_rows(
+    table: MetricTable, view: View, chosen: np.ndarray, kept: dict[str, np.ndarray], leading: list[str]
+) -> list[dict[str, Any]]:
+    """Rows for the positions ``chosen``; ``leading`` are the first keys (``global_step``/``time``)."""
+    rows = view.rows[chosen]
+    fields: list[Field] = []
+    for name in leading:
+        if name == "global_step":
+            fields.append(Field("global_step", table.step[rows]))
+        elif name == "time" and view.time is not None:
+            values = view.time[chosen]
+            fields.append(Field("time", values, ~np.isnan(values)))
+    for name in view.names:
+        if name in table.numeric:
+            values = table.numeric[name][rows]
+            present = ~np.isnan(values)
+            if name in kept:
+                present &= np.isin(chosen, kept[name], assume_unique=True)
+            if name in table.int_columns:
+                values = np.where(present, values, 0).astype(np.int64)
+            fields.append(Field(name, values, present))
+        if name in table.strings:
+            column = table.strings[name]
+            codes = column.codes[rows]
+            labels = np.array(column.values + [""], dtype=object)
+            fields.append(Field(name, labels[codes], codes >= 0))  # code -1 picks the "" slot, masked
+    return build_rows(fields, int(chosen.shape[0]))
+
+
+def metrics_body(table: MetricTable, by: str, downsample: int | None) -> dict[str, Any]:
+    """``metrics_step`` (``by="step"``) or ``metrics`` (``by="time"``): columns, rows, counts."""
+    if by == "time":
+        view = time_view(table)
+        columns = ["time", "global_step", *view.names]
+        leading = ["time", "global_step"]
+    else:
+        view = step_view(table)
+        columns = table.columns
+        leading = ["global_step"]
+    chosen, kept = select(table, view, downsample)
+    rows = answer_rows(table, view, chosen, kept, leading)
+    total = int(view.rows.shape[0])
+    return {
+        "columns": columns if total else [],
+        "rows": rows,
+        "total": total,
+        "sampled": len(rows) if downsample else total,
+    }
+
+
+def fast_body(
+    table: MetricTable, names: list[str] | None, low: int | None, high: int | None, downsample: int | None
+) -> dict[str, Any]:
+    """The V2 ``metrics/fast`` rows: a step range and a subset of metrics, optionally reduced."""
+    steps = table.step[: table.n]
+    start = 0 if low is None else int(np.searchsorted(steps, low, side="left"))
+    stop = table.n if high is None else int(np.searchsorted(steps, high, side="right"))
+    rows = np.arange(start, max(start, stop))
+    if names is not None:
+        # Only rows where at least one asked-for key has a value.
+        has = np.zeros(rows.shape[0], dtype=bool)
+        for name in names:
+            if name in table.numeric:
+                has |= ~np.isnan(table.numeric[name][rows])
+            if name in table.strings:
+                has |= table.strings[name].codes[rows] >= 0
+        rows = rows[has]
+    view = View(rows, steps[rows].astype(np.float64), names=table.columns[1:] if names is None else names)
+    chosen, kept = select(table, view, downsample)
+    return {
+        "columns": ["global_step", *view.names],
+        "rows": answer_rows(table, view, chosen, kept, ["global_step"]),
+    }

@@ -1,0 +1,206 @@
+"""One run's metrics as columns: one row per ``global_step``, sorted by step.
+
+Events are folded in as they are parsed. Several events at one step merge into one row, the later
+value of a key winning, as in the reference. Appends cost only the appended rows: the columns grow
+in place (amortised doubling), and only rows at or after the smallest new step are re-merged, so
+the common "loss at step s, then val_acc at the same step s" pattern touches one row.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import deque
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from .parsing import EventBatch
+
+
+@dataclass
+class StringColumn:
+    codes: np.ndarray  # int32, -1 where the row has no value
+    values: list[str] = field(default_factory=list)
+    index: dict[str, int] = field(default_factory=dict)
+
+    def encode(self, codes: np.ndarray, values: list[str]) -> np.ndarray:
+        """Batch-local codes → this column's codes, adding new strings."""
+        mapping = np.array([self._code(v) for v in values] + [-1], dtype=np.int32)
+        return mapping[codes]  # code -1 picks the appended -1
+
+    def _code(self, value: str) -> int:
+        code = self.index.get(value)
+        if code is None:
+            code = self.index[value] = len(self.values)
+            self.values.append(value)
+        return code
+
+
+class MetricTable:
+    """Growable columns of merged rows. Not thread-safe: callers hold the run's lock."""
+
+    def __init__(self, capacity: int = 1024) -> None:
+        self.n = 0
+        self.capacity = max(16, capacity)
+        self.step = np.empty(self.capacity, dtype=np.int64)
+        self.ts = np.empty(self.capacity, dtype=np.float64)
+        self.numeric: dict[str, np.ndarray] = {}
+        self.int_columns: set[str] = set()  # numeric columns that only ever held integers
+        self.strings: dict[str, StringColumn] = {}
+        self.null_columns: set[str] = set()
+        self.first_ts = math.inf
+        self.skipped = 0
+        self.version = 0
+        # (version, first row index changed by that update), so a follower that saw version v
+        # can send exactly the rows changed since.
+        self.changes: deque[tuple[int, int]] = deque(maxlen=256)
+
+    # ------------------------------------------------------------------ reading
+
+    @property
+    def columns(self) -> list[str]:
+        """``global_step`` first, then every other key sorted (the reference's order)."""
+        names = set(self.numeric) | set(self.strings) | self.null_columns
+        return ["global_step", *sorted(names)]
+
+    @property
+    def last_step(self) -> int | None:
+        return int(self.step[self.n - 1]) if self.n else None
+
+    @property
+    def nbytes(self) -> int:
+        per_row = 16 + 8 * len(self.numeric) + 4 * len(self.strings)
+        text = sum(sum(len(v) + 50 for v in col.values) for col in self.strings.values())
+        return self.capacity * per_row + text
+
+    def rows_changed_since(self, version: int) -> int | None:
+        """First row index changed after ``version``; None when the log no longer reaches back."""
+        if version >= self.version:
+            return self.n
+        if version < 0 or not self.changes or self.changes[0][0] > version + 1:
+            return None
+        return min((first for v, first in self.changes if v > version), default=self.n)
+
+    # ------------------------------------------------------------------ writing
+
+    def add(self, batch: EventBatch) -> None:
+        """Fold the events of ``batch`` (which came after everything already added) into rows."""
+        self.first_ts = min(self.first_ts, batch.first_ts)
+        self.skipped += batch.skipped
+        self.null_columns |= {c for c in batch.null_columns if c not in self.numeric and c not in self.strings}
+        if batch.size == 0:
+            self.version += 1  # skipped lines and null-only keys count as a change (no row moved)
+            self.changes.append((self.version, self.n))
+            return
+        for name in batch.numeric:
+            if name not in self.numeric:
+                self.numeric[name] = np.full(self.capacity, np.nan)
+                if name in batch.int_columns:
+                    self.int_columns.add(name)
+                self.null_columns.discard(name)
+        self.int_columns -= set(batch.numeric) - batch.int_columns
+        codes = {}
+        for name, (local, values) in batch.strings.items():
+            column = self.strings.get(name)
+            if column is None:
+                column = self.strings[name] = StringColumn(np.full(self.capacity, -1, dtype=np.int32))
+                self.null_columns.discard(name)
+            codes[name] = column.encode(local, values)
+
+        first_new = int(batch.step.min())
+        start = int(np.searchsorted(self.step[: self.n], first_new, side="left"))
+        if start == self.n and _strictly_increasing(batch.step):
+            self._write(start, batch.step, batch.ts, batch.numeric, codes)
+        else:
+            self._merge_tail(start, batch, codes)
+        self.version += 1
+        self.changes.append((self.version, start))
+
+    def _merge_tail(self, start: int, batch: EventBatch, codes: dict[str, np.ndarray]) -> None:
+        # Rows [start:n] are the only ones an event of this batch can touch: re-merge them with it,
+        # the table's rows first (they are older), then the batch's events in file order.
+        def joined(old: np.ndarray, new: np.ndarray | None, fill: float | int) -> np.ndarray:
+            if new is None:
+                new = np.full(batch.size, fill, dtype=old.dtype)
+            return np.concatenate([old[start : self.n], new])
+
+        step = joined(self.step, batch.step, 0)
+        order = np.argsort(step, kind="stable")
+        step = step[order]
+        last_of_group = np.r_[step[1:] != step[:-1], True]
+        group = np.cumsum(np.r_[True, step[1:] != step[:-1]]) - 1
+        n_groups = int(group[-1]) + 1 if group.size else 0
+
+        def merged(values: np.ndarray, missing: np.ndarray, fill: float | int) -> np.ndarray:
+            values, missing = values[order], missing[order]
+            out = np.full(n_groups, fill, dtype=values.dtype)
+            present = np.flatnonzero(~missing)
+            g = group[present]
+            last = np.r_[g[1:] != g[:-1], True] if g.size else g.astype(bool)
+            out[g[last]] = values[present[last]]
+            return out
+
+        ts_all = joined(self.ts, batch.ts, np.nan)
+        new_ts = merged(ts_all, np.isnan(ts_all), np.nan)
+        numeric = {}
+        for name, column in self.numeric.items():
+            values = joined(column, batch.numeric.get(name), np.nan)
+            numeric[name] = merged(values, np.isnan(values), np.nan)
+        string_codes = {}
+        for name, column in self.strings.items():
+            values = joined(column.codes, codes.get(name), -1)
+            string_codes[name] = merged(values, values < 0, -1)
+        self.n = start
+        self._write(start, step[last_of_group], new_ts, numeric, string_codes)
+
+    def _write(
+        self,
+        at: int,
+        step: np.ndarray,
+        ts: np.ndarray,
+        numeric: dict[str, np.ndarray],
+        codes: dict[str, np.ndarray],
+    ) -> None:
+        end = at + step.shape[0]
+        self._reserve(end)
+        self.step[at:end] = step
+        self.ts[at:end] = ts
+        for name, column in self.numeric.items():
+            values = numeric.get(name)
+            column[at:end] = np.nan if values is None else values
+        for name, column in self.strings.items():
+            values = codes.get(name)
+            column.codes[at:end] = -1 if values is None else values
+        self.n = end
+
+    def _reserve(self, needed: int) -> None:
+        if needed <= self.capacity:
+            return
+        capacity = max(needed, int(self.capacity * 1.5) + 16)
+
+        def grown(old: np.ndarray, fill: float | int) -> np.ndarray:
+            new = np.full(capacity, fill, dtype=old.dtype)
+            new[: self.n] = old[: self.n]
+            return new
+
+        self.step = grown(self.step, 0)
+        self.ts = grown(self.ts, np.nan)
+        self.numeric = {name: grown(col, np.nan) for name, col in self.numeric.items()}
+        for column in self.strings.values():
+            column.codes = grown(column.codes, -1)
+        self.capacity = capacity
+
+    def trim(self) -> None:
+        """Give back unused capacity (after a full read whose row count is now known)."""
+        if self.capacity - self.n > max(1024, self.n // 8):
+            keep = max(self.n, 16)
+            self.step = self.step[:keep].copy()
+            self.ts = self.ts[:keep].copy()
+            self.numeric = {name: col[:keep].copy() for name, col in self.numeric.items()}
+            for column in self.strings.values():
+                column.codes = column.codes[:keep].copy()
+            self.capacity = keep
+
+
+def _strictly_increasing(values: np.ndarray) -> bool:
+    return bool(values.shape[0] < 2 or (values[1:] > values[:-1]).all())

@@ -1,0 +1,82 @@
+"""Metrics endpoints. Async views: the index lookup goes through the async ORM, and the parsing,
+downsampling and serialising run in a small thread pool, so a cold million-row parse never
+blocks daphne's event loop (and two runs can be parsed at once)."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any, TypeVar
+
+from asgiref.sync import sync_to_async
+from django.http import HttpRequest, HttpResponse
+from django.views.decorators.http import require_GET
+
+from apps.runs.responses import json_response
+
+from . import services
+from .services import InvalidQuery
+
+T = TypeVar("T")
+_executor = ThreadPoolExecutor(max_workers=4, thread_name_prefix="metrics")
+
+
+async def _off_loop(fn: Callable[..., T], *args: Any) -> T:
+    return await asyncio.get_running_loop().run_in_executor(_executor, fn, *args)
+
+
+def _detail(status: int, detail: str) -> HttpResponse:
+    return json_response({"detail": detail}, status=status)
+
+
+_events_path = sync_to_async(services.events_path)
+
+
+async def _metrics(request: HttpRequest, run_id: str, by: str) -> HttpResponse:
+    try:
+        downsample = services.parse_downsample(request.GET.get("downsample"))
+    except InvalidQuery as exc:
+        return _detail(400, str(exc))
+    path: Path | None = await _events_path(run_id)
+    if path is None:
+        return _detail(404, "Run not found")
+    answer = await _off_loop(services.metrics_answer, path, by, downsample)
+    response = HttpResponse(answer.body, content_type="application/json")
+    for name, value in answer.headers.items():
+        response[name] = value
+    return response
+
+
+@require_GET
+async def metrics_by_time(request: HttpRequest, run_id: str) -> HttpResponse:
+    return await _metrics(request, run_id, "time")
+
+
+@require_GET
+async def metrics_by_step(request: HttpRequest, run_id: str) -> HttpResponse:
+    return await _metrics(request, run_id, "step")
+
+
+@require_GET
+async def cache_stats(request: HttpRequest) -> HttpResponse:
+    return json_response(await _off_loop(services.cache_stats))
+
+
+@require_GET
+async def metrics_fast(request: HttpRequest, exp_id: str) -> HttpResponse:
+    try:
+        names = services.parse_metric_names(request.GET.get("metric_names"))
+        step_range = services.parse_step_range(request.GET.get("step_range"))
+        downsample = services.parse_downsample(request.GET.get("downsample"), minimum=services.FAST_DOWNSAMPLE_MIN)
+    except InvalidQuery as exc:
+        return _detail(400, str(exc))
+    path: Path | None = await _events_path(exp_id)
+    if path is None:
+        return _detail(404, f"Experiment {exp_id} not found")
+    try:
+        body = await _off_loop(services.fast_answer, path, names, step_range, downsample)
+    except InvalidQuery as exc:
+        return _detail(400, str(exc))
+    return json_response(body)
