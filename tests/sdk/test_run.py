@@ -10,7 +10,6 @@ import time
 from pathlib import Path
 
 import pytest
-
 import runicorn as rn
 from runicorn import layout, records
 from runicorn.jsonio import read_json
@@ -114,11 +113,11 @@ def test_awkward_keys_are_encoded_exactly(root: Path) -> None:
     run = rn.init(storage=root)
     keys = ['a%s', '100%', 'quote"d', "back\\slash", "naïve/é", "tab\there", "日本"]
     for i in range(3):
-        run.log({k: i for k in keys}, stage="s%d" % i)
+        run.log({k: i for k in keys}, stage=f"s{i}")
     run.finish()
     lines = (run.run_dir / "events.jsonl").read_text(encoding="utf-8").splitlines()
     events = [json.loads(line) for line in lines]
-    for i, (line, event) in enumerate(zip(lines, events)):
+    for i, (line, event) in enumerate(zip(lines, events, strict=True)):
         assert line == json.dumps(event, ensure_ascii=False)
         assert [k for k in event["data"] if k not in ("global_step", "time", "stage")] == keys
         assert all(event["data"][k] == i for k in keys) and event["data"]["stage"] == f"s{i}"
@@ -188,7 +187,7 @@ def test_best_metric_reaches_summary_during_the_run(root: Path) -> None:
         run.log(val_acc=acc, loss=1 - acc)
     expected = {"note": "hi", "best_metric_value": 0.7, "best_metric_name": "val_acc", "best_metric_step": 2,
                 "best_metric_mode": "max"}
-    assert _wait_for(lambda: read_json(run.run_dir / "summary.json") == expected), read_json(run.run_dir / "summary.json")
+    assert _wait_for(lambda: read_json(run.run_dir / "summary.json") == expected)
     run.log(val_acc=0.9)
     assert _wait_for(lambda: read_json(run.run_dir / "summary.json")["best_metric_value"] == 0.9)
     assert read_json(run.run_dir / "status.json")["status"] == "running"
