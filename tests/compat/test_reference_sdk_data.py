@@ -144,3 +144,12 @@ def test_a_run_whose_process_died_is_failed_on_disk_for_both(pair: Pair):
     status = json.loads((pair.root / "nlp" / "bert" / "runs" / run_id / "status.json").read_text())
     assert (status["status"], status["exit_reason"]) == ("failed", "process_not_found")
     assert pair.theirs.get(f"/api/runs/{run_id}").json()["status"] == "failed"
+
+
+@pytest.mark.parametrize("which", ["best", "failed", "dead"])
+def test_metric_rows_match_the_reference(pair: Pair, which: str):
+    path = f"/api/runs/{pair.ids[which]}/metrics_step"
+    theirs, ours = pair.theirs.get(path), pair.ours.get(path)
+    assert (ours.status_code, theirs.status_code) == (200, 200)
+    assert_same_fields(ours.json(), theirs.json(), path)
+    assert ours.json()["total"] == (1 if which == "dead" else 4)
