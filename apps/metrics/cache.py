@@ -12,6 +12,7 @@ ever taken in worker threads, never on the event loop.
 
 from __future__ import annotations
 
+import itertools
 import os
 import threading
 from collections import OrderedDict
@@ -31,6 +32,9 @@ MAX_RESPONSES = 8  # serialised responses kept per run (one per endpoint/downsam
 
 Outcome = Literal["hit", "incremental", "miss"]
 T = TypeVar("T")
+# Generations are unique across entries: a follower's token from an evicted entry never matches
+# the entry that replaces it.
+_generations = itertools.count(1)
 
 
 @dataclass
@@ -51,7 +55,7 @@ class RunMetrics:
         self.table = MetricTable()
         self.state: FileState | None = None
         self.looked = False
-        self.generation = 0  # bumped on every full read: followers must start over
+        self.generation = next(_generations)  # renewed on every full read: followers must start over
         self.responses: dict[Any, tuple[tuple[int, int], Any, int]] = {}
         self.size_estimate = 0  # nbytes at the end of the last use, read by the evictor
 
@@ -99,7 +103,7 @@ class RunMetrics:
 
     def _reset(self, table: MetricTable) -> None:
         self.table = table
-        self.generation += 1
+        self.generation = next(_generations)
 
     def _full_read(self, fd: int, st: os.stat_result) -> None:
         state = FileState(st.st_dev, st.st_ino, 0, 0, b"")
@@ -155,8 +159,12 @@ class MetricsCache:
         self._lock = threading.Lock()
         self.hits = self.misses = self.incremental_updates = 0
 
-    def use(self, path: Path, work: Callable[[RunMetrics], T]) -> T:
-        """Refresh the run's table and call ``work(entry)`` while holding its lock."""
+    def use(self, path: Path, work: Callable[[RunMetrics], T], count: bool = True) -> T:
+        """Refresh the run's table and call ``work(entry)`` while holding its lock.
+
+        ``count=False`` keeps the look out of the hit/miss statistics (WebSocket followers
+        re-check on every poll tick; the statistics describe requests).
+        """
         key = str(path)
         with self._lock:
             entry = self._entries.get(key)
@@ -168,7 +176,9 @@ class MetricsCache:
             result = work(entry)
             entry.size_estimate = entry.nbytes
         with self._lock:
-            if outcome == "hit":
+            if not count:
+                pass
+            elif outcome == "hit":
                 self.hits += 1
             elif outcome == "incremental":
                 self.incremental_updates += 1

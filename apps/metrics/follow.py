@@ -1,0 +1,126 @@
+"""Wake-ups for WebSocket followers when files in a run directory change.
+
+One ``watchfiles`` watch (inotify through Rust) per run directory, shared by every follower of that
+directory in this process: ten browser tabs on one run cost one inotify instance, not ten (Linux
+allows 128 per user by default). Where inotify is unavailable, or with ``RUNICORN_FORCE_POLLING``,
+followers simply poll: :meth:`Subscription.wait` always returns after its timeout, so polling is
+the same loop with a shorter timeout — and the safety net behind inotify.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.conf import settings
+
+log = logging.getLogger(__name__)
+
+# With inotify a follower still re-checks the file this often (a missed event, a replaced file).
+SAFETY_POLL_SECONDS = 2.0
+# Without it, this often: the reference polls every 0.2 s while lines are coming in.
+FALLBACK_POLL_SECONDS = 0.2
+
+
+@dataclass(eq=False)
+class Subscription:
+    watch: _DirectoryWatch
+    names: frozenset[str]  # file names in the directory this follower cares about
+    event: asyncio.Event = field(default_factory=asyncio.Event)
+
+    @property
+    def poll_seconds(self) -> float:
+        return SAFETY_POLL_SECONDS if self.watch.watching else FALLBACK_POLL_SECONDS
+
+    async def wait(self, timeout: float | None = None) -> bool:
+        """Until a file of interest changed (True) or the poll interval passed (False)."""
+        try:
+            await asyncio.wait_for(self.event.wait(), timeout if timeout is not None else self.poll_seconds)
+            return True
+        except TimeoutError:
+            return False
+        finally:
+            self.event.clear()
+
+    def close(self) -> None:
+        self.watch.unsubscribe(self)
+
+
+class _DirectoryWatch:
+    def __init__(self, hub: WatchHub, directory: Path) -> None:
+        self.hub = hub
+        self.directory = directory
+        self.subscribers: set[Subscription] = set()
+        self.watching = False
+        self._stop = asyncio.Event()
+        self._task: asyncio.Task[None] | None = None
+
+    def start(self) -> None:
+        if not settings.RUNICORN_FORCE_POLLING:
+            self._task = asyncio.get_running_loop().create_task(self._run(), name=f"watch {self.directory}")
+
+    async def _run(self) -> None:
+        try:
+            from watchfiles import awatch
+        except ImportError:
+            return
+        try:
+            self.watching = True
+            async for changes in awatch(
+                self.directory,
+                stop_event=self._stop,
+                debounce=60,  # ms: a steady stream of writes is still delivered at this pace
+                step=10,
+                recursive=False,
+                watch_filter=None,
+            ):
+                touched = {Path(path).name for _, path in changes}
+                for sub in list(self.subscribers):
+                    if sub.names & touched:
+                        sub.event.set()
+        except (OSError, RuntimeError) as exc:
+            log.info("watching %s failed (%s); its followers poll", self.directory, exc)
+        finally:
+            self.watching = False
+
+    def unsubscribe(self, sub: Subscription) -> None:
+        self.subscribers.discard(sub)
+        if not self.subscribers:
+            self._stop.set()
+            self.hub.forget(self)
+
+
+class WatchHub:
+    """Directory watches of one event loop, created on first use and stopped with the last user."""
+
+    def __init__(self) -> None:
+        self._watches: dict[Path, _DirectoryWatch] = {}
+
+    def subscribe(self, directory: Path, *names: str) -> Subscription:
+        watch = self._watches.get(directory)
+        if watch is None:
+            watch = self._watches[directory] = _DirectoryWatch(self, directory)
+            watch.start()
+        sub = Subscription(watch, frozenset(names))
+        watch.subscribers.add(sub)
+        return sub
+
+    def forget(self, watch: _DirectoryWatch) -> None:
+        if self._watches.get(watch.directory) is watch:
+            del self._watches[watch.directory]
+
+
+_hubs: dict[asyncio.AbstractEventLoop, WatchHub] = {}
+
+
+def watch_hub() -> WatchHub:
+    """The hub of the running event loop (tests run several loops; daphne runs one)."""
+    loop = asyncio.get_running_loop()
+    hub = _hubs.get(loop)
+    if hub is None:
+        for old in [lp for lp in _hubs if lp.is_closed()]:
+            del _hubs[old]
+        hub = _hubs[loop] = WatchHub()
+    return hub
