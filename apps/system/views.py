@@ -7,6 +7,7 @@ from django.http import HttpResponse
 from rest_framework.request import Request
 from rest_framework.views import APIView
 
+from apps.metrics.services import health_cache
 from apps.runs.models import IndexState
 from apps.runs.responses import json_response
 from apps.runs.storage import get_storage_root
@@ -30,6 +31,7 @@ class HealthView(APIView):
                     "last_full_scan": state.last_full_scan if state else None,
                     "watcher_running": bool(watcher and watcher.is_alive()),
                 },
+                "cache": health_cache(),
             }
         )
 
