@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "channels",
     "apps.runs",
+    "apps.experiments",
     "apps.system",
     "apps.metrics",
     "apps.artifacts",

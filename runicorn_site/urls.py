@@ -6,6 +6,7 @@ urlpatterns = [
     # Before apps.runs: it owns runs/<run_id>/artifacts.
     path("api/", include("apps.artifacts.urls")),
     path("api/", include("apps.runs.urls")),
+    path("api/", include("apps.experiments.urls")),
     path("api/", include("apps.system.urls")),
     path("api/", include("apps.metrics.urls")),
 ]

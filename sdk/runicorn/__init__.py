@@ -21,7 +21,6 @@ from collections.abc import Mapping
 from typing import Any
 
 from . import lifecycle
-from .artifacts import Artifact
 from .layout import InvalidName
 from .run import Run, check_names
 from .runfiles import RunConfig
@@ -45,6 +44,16 @@ __all__ = [
 ]
 
 _init_lock = threading.Lock()
+
+
+def __getattr__(name: str) -> Any:
+    # Imported on first use: `import runicorn` in a training job should not pay for the artifacts
+    # package (hashing, manifests, housekeeping) unless the job uses it.
+    if name == "Artifact":
+        from .artifacts import Artifact
+
+        return Artifact
+    raise AttributeError(f"module 'runicorn' has no attribute {name!r}")
 
 
 def init(

@@ -52,10 +52,10 @@ def _metrics_template(keys: tuple[str, ...], with_stage: bool) -> str:
     # json.dumps gives the key's exact JSON spelling; '%' in a key must not act as a directive.
     fields = [json.dumps(str(k), ensure_ascii=False).replace("%", "%%") + ": %r" for k in keys]
     fields.append('"global_step": %d')
-    fields.append('"time": %r')
+    fields.append('"time": %s')
     if with_stage:
         fields.append('"stage": %s')
-    return '{"ts": %r, "type": "metrics", "data": {' + ", ".join(fields) + "}}\n"
+    return '{"ts": %s, "type": "metrics", "data": {' + ", ".join(fields) + "}}\n"
 
 
 def _write_all(fd: int, data: bytes) -> None:
@@ -176,7 +176,8 @@ class RunWriter:
                         count = 0
                     group = keys
                     template = self._template(keys, False)
-                extend((ts, *payload.values(), step, ts))
+                tsr = repr(ts)  # once: "ts" and "time" hold the same value, and repr is the cost
+                extend((tsr, *payload.values(), step, tsr))
             else:
                 skeys = (*keys, _STAGE_MARK)
                 if skeys != group:
@@ -186,7 +187,8 @@ class RunWriter:
                         count = 0
                     group = skeys
                     template = self._template(keys, True)
-                extend((ts, *payload.values(), step, ts, self._stage_text(stage)))
+                tsr = repr(ts)
+                extend((tsr, *payload.values(), step, tsr, self._stage_text(stage)))
             count += 1
         if count:
             out.append((template * count) % tuple(args))
