@@ -15,6 +15,7 @@ from pathlib import Path
 
 from django.db import transaction
 from django.db.models import F
+from django.dispatch import Signal
 from runicorn import layout, markers, records
 
 from .models import IndexState, Run
@@ -28,6 +29,10 @@ _UPDATE_FIELDS = [
     if getattr(f, "concrete", False) and f.name not in ("id", "run_id", "indexed_at")
 ]
 _BATCH = 500
+
+# Sent inside the indexer's transaction after each batch upsert, with ``rows`` = the Run instances
+# just written (pks set), so tables derived from Run (apps.experiments' query facets) stay in step.
+runs_saved = Signal()
 
 
 @dataclass
@@ -62,12 +67,14 @@ def _reap_if_orphaned(rec: records.RunRecord, now: float) -> bool:
 
 def _save(rows: list[Run]) -> None:
     for start in range(0, len(rows), _BATCH):
+        batch = rows[start : start + _BATCH]
         Run.objects.bulk_create(
-            rows[start : start + _BATCH],
+            batch,
             update_conflicts=True,
             unique_fields=["run_id"],
             update_fields=_UPDATE_FIELDS,
         )
+        runs_saved.send(sender=Run, rows=batch)
 
 
 def bump_generation() -> None:

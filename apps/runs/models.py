@@ -54,6 +54,16 @@ class Run(models.Model):
             models.Index(fields=["deleted", "-created_at"], name="run_deleted_created"),
             models.Index(fields=["project", "name"], name="run_project_name"),
             models.Index(fields=["status"], name="run_status"),
+            # V2 experiments (apps.experiments): one index per sort key, each led by ``deleted``
+            # and ending in ``id`` (the tie-break), so a page is an index walk and a count an
+            # index-only scan. docs/v2-query-plans.md shows the plans.
+            models.Index(fields=["deleted", "created_at", "id"], name="run_v2_created"),
+            models.Index(fields=["deleted", "last_write", "id"], name="run_v2_updated"),
+            models.Index(fields=["deleted", "best_metric_value", "id"], name="run_v2_best"),
+            models.Index(fields=["deleted", "status", "created_at", "id"], name="run_v2_status"),
+            # status last: a project + status filter is answered from the index alone.
+            models.Index(fields=["deleted", "project", "created_at", "id", "status"], name="run_v2_project"),
+            models.Index(fields=["deleted", "name", "created_at", "id"], name="run_v2_name"),
         ]
 
     def __str__(self) -> str:
