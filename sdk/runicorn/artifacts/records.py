@@ -61,7 +61,7 @@ def write_json_atomic(path: Path, obj: Any) -> bytes:
 def new_index(name: str, type_: str) -> Dict[str, Any]:
     now = time.time()
     return {"artifact_name": name, "artifact_type": type_, "versions": [], "aliases": {},
-            "created_at": now, "updated_at": now}
+            "created_at": now, "updated_at": now, "last_version": 0}
 
 
 def read_index(artifact_dir: Path) -> Optional[Dict[str, Any]]:
@@ -94,6 +94,7 @@ def read_index(artifact_dir: Path) -> Optional[Dict[str, Any]]:
         "aliases": aliases,
         "created_at": _num(data.get("created_at")),
         "updated_at": _num(data.get("updated_at")),
+        "last_version": max([_int(data.get("last_version"))] + sorted(seen)),
     }
 
 
@@ -118,6 +119,9 @@ def write_index(artifact_dir: Path, index: Dict[str, Any]) -> None:
         "aliases": dict(index["aliases"]),
         "created_at": index.get("created_at") or time.time(),
         "updated_at": index.get("updated_at") or time.time(),
+        # Ours, not the reference's (which ignores unknown top-level keys here): the highest number
+        # ever given, so a permanently deleted version's number is never handed out again.
+        "last_version": max([index.get("last_version") or 0] + [v["version"] for v in index["versions"]]),
     }
     write_json_atomic(artifact_dir / paths.VERSIONS_FILE, out)
 

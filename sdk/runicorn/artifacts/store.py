@@ -77,7 +77,7 @@ def save_version(
             manifest_digest = rec.write_manifest(building, manifest)
             with file_lock(adir / paths.LOCK_FILE):
                 index = rec.read_index(adir) or rec.new_index(artifact.name, artifact.type)
-                known = [v["version"] for v in index["versions"]] + _versions_on_disk(adir)
+                known = [v["version"] for v in index["versions"]] + _versions_on_disk(adir) + [index["last_version"]]
                 number = max(known, default=0) + 1
                 now = time.time()
                 for alias in wanted_aliases:
