@@ -164,7 +164,10 @@ def print_table(result: dict[str, Any]) -> None:
         ("peak RSS (MiB)", ours["peak_rss_mb"], ref["peak_rss_mb"], ""),
     ]
     widths = [max(len(str(r[i])) for r in rows) for i in range(4)]
-    print(f"\nbench_runs: {result['runs']} runs, {REQUESTS} requests each, {os.cpu_count()} CPUs")
+    print(
+        f"\nbench_runs: {result['runs']} runs, {REQUESTS} requests each, {os.cpu_count()} CPUs, "
+        f"load average {result['load_avg_1m_at_end']}"
+    )
     for i, row in enumerate(rows):
         print("  ".join(str(cell).ljust(widths[j]) for j, cell in enumerate(row)))
         if i == 0:
@@ -189,6 +192,8 @@ def main() -> dict[str, Any]:
         shutil.rmtree(workdir, ignore_errors=True)
     result: dict[str, Any] = {
         "runs": n_runs,
+        # Other work on the machine skews both viewers' timings; this says how busy it was.
+        "load_avg_1m_at_end": round(os.getloadavg()[0], 2),
         "root_ready_s": round(generate_s, 2),
         "reference": reference,
         "ours": ours,
