@@ -67,7 +67,13 @@ class TelemetrySampler:
 
     def unsubscribe(self) -> None:
         self.subscribers = max(0, self.subscribers - 1)
-        if self.subscribers == 0 and self._task is not None:
+        if self.subscribers == 0:
+            self.stop()
+
+    def stop(self) -> None:
+        """Cancel the sampling task and forget the subscribers (the last one left, or shutdown)."""
+        self.subscribers = 0
+        if self._task is not None:
             try:
                 self._task.cancel()
             except RuntimeError:  # its event loop is already closed: nothing left to stop

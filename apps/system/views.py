@@ -1,9 +1,10 @@
-"""Health of the viewer itself, and GPU telemetry."""
+"""Health of the viewer, GPU telemetry, and exports of a run (CSV, Markdown report, environment)."""
 
 from __future__ import annotations
 
 import runicorn
 from django.http import HttpResponse
+from rest_framework.negotiation import BaseContentNegotiation
 from rest_framework.request import Request
 from rest_framework.views import APIView
 
@@ -13,7 +14,11 @@ from apps.runs.responses import json_response
 from apps.runs.storage import get_storage_root
 from apps.runs.watcher import get_watcher
 
+from .errors import BadRequest, NotFound
+from .exports import FoundRun, csv_chunks, find_run, read_environment
 from .gpu import read_telemetry
+from .report import markdown_report
+from .streaming import streaming_response
 
 
 class HealthView(APIView):
@@ -39,3 +44,51 @@ class HealthView(APIView):
 class GpuTelemetryView(APIView):
     def get(self, request: Request) -> HttpResponse:
         return json_response(read_telemetry())
+
+
+def _run_or_404(run_id: str) -> FoundRun:
+    found = find_run(run_id)
+    if found is None:
+        raise NotFound("Run not found")
+    return found
+
+
+def _attachment(response: HttpResponse, filename: str) -> HttpResponse:
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+class AnyAccept(BaseContentNegotiation):
+    """Files are answered as what they are; an ``Accept: text/csv`` must not turn into a 406."""
+
+    def select_parser(self, request, parsers):  # type: ignore[no-untyped-def]
+        return parsers[0] if parsers else None
+
+    def select_renderer(self, request, renderers, format_suffix=None):  # type: ignore[no-untyped-def]
+        return renderers[0], renderers[0].media_type
+
+
+class ExportCsvView(APIView):
+    content_negotiation_class = AnyAccept
+
+    def get(self, request: Request, run_id: str) -> HttpResponse:
+        found = _run_or_404(run_id)
+        response = streaming_response(request, csv_chunks(found.dir / "events.jsonl"), "text/csv; charset=utf-8")
+        return _attachment(response, f"{run_id}_metrics.csv")
+
+
+class ExportReportView(APIView):
+    content_negotiation_class = AnyAccept
+
+    def get(self, request: Request, run_id: str) -> HttpResponse:
+        report_format = request.query_params.get("format", "markdown")
+        if report_format not in ("markdown", "md"):
+            raise BadRequest("Format must be markdown")
+        found = _run_or_404(run_id)
+        response = HttpResponse(markdown_report(found), content_type="text/markdown; charset=utf-8")
+        return _attachment(response, f"{run_id}_report.md")
+
+
+class EnvironmentView(APIView):
+    def get(self, request: Request, run_id: str) -> HttpResponse:
+        return json_response(read_environment(_run_or_404(run_id).dir))

@@ -24,7 +24,9 @@ def fast_sampling(settings):  # type: ignore[no-untyped-def]
     assert sampler.subscribers == 0 and not sampler.running, "a previous test left the sampler running"
     sampler.samples_taken = 0
     yield
-    assert sampler.subscribers == 0
+    left = sampler.subscribers
+    sampler.stop()  # a failed test must not leave its sampler to the next one
+    assert left == 0, "a client was still counted after every test client disconnected"
 
 
 def connect() -> WebsocketCommunicator:
@@ -36,6 +38,7 @@ async def receive(comm: WebsocketCommunicator) -> dict:
 
 
 @pytest.mark.asyncio
+@pytest.mark.django_db(transaction=True)  # the sampler looks up runs from its worker thread
 async def test_it_pushes_a_sample_every_interval(fake_nvml, fast_sampling):
     fake_nvml(FakeGpu(temp_c=71))
     comm = connect()
@@ -51,6 +54,7 @@ async def test_it_pushes_a_sample_every_interval(fake_nvml, fast_sampling):
 
 
 @pytest.mark.asyncio
+@pytest.mark.django_db(transaction=True)  # the sampler looks up runs from its worker thread
 async def test_one_sampler_feeds_every_client(fake_nvml, fast_sampling):
     fake = fake_nvml()
     first = connect()
@@ -74,6 +78,7 @@ async def test_one_sampler_feeds_every_client(fake_nvml, fast_sampling):
 
 
 @pytest.mark.asyncio
+@pytest.mark.django_db(transaction=True)  # the sampler looks up runs from its worker thread
 async def test_the_sampler_stops_when_the_last_client_leaves(fake_nvml, fast_sampling):
     fake = fake_nvml()
     first, second = connect(), connect()
@@ -92,6 +97,7 @@ async def test_the_sampler_stops_when_the_last_client_leaves(fake_nvml, fast_sam
 
 
 @pytest.mark.asyncio
+@pytest.mark.django_db(transaction=True)  # the sampler looks up runs from its worker thread
 async def test_without_a_gpu_the_stream_says_why(fake_nvml, fast_sampling):
     fake = fake_nvml()
     fake.init_error = pynvml.NVML_ERROR_LIBRARY_NOT_FOUND

@@ -1,0 +1,187 @@
+"""Exports of one run: its metrics as CSV, streamed, and the events reader both exports share.
+
+``events.jsonl`` can hold millions of lines, so nothing here loads the file: lines are parsed one
+at a time with orjson. CSV needs its header (every metric name) before the first row, hence two
+passes: the first collects the names and notes how many bytes it read, the second writes rows from
+exactly those bytes — a run still being written cannot add a column the header lacks.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import math
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import orjson
+from runicorn import layout
+
+from apps.runs.models import Run
+from apps.runs.storage import get_storage_root
+
+# Keys of a metrics event that are not metrics (the step, the time and the stage of the row).
+STEP_KEYS = ("global_step", "step")
+NON_METRIC_KEYS = frozenset({*STEP_KEYS, "time", "stage"})
+CSV_FIXED_COLUMNS = ["step", "time", "stage"]
+CHUNK_BYTES = 256 * 1024  # bytes of CSV gathered before each yield: few, large writes
+
+
+@dataclass(frozen=True)
+class FoundRun:
+    row: Run
+    dir: Path
+
+
+def find_run(run_id: str) -> FoundRun | None:
+    """An indexed, not deleted run and its directory; None for an unknown or malformed id."""
+    if not layout.is_valid_run_id(run_id):
+        return None
+    row = Run.objects.filter(run_id=run_id, deleted=False).first()
+    if row is None:
+        return None
+    try:
+        return FoundRun(row, layout.safe_join(get_storage_root(), row.project, row.name, layout.RUNS_DIR, run_id))
+    except layout.InvalidName:
+        return None
+
+
+def _loads(line: bytes) -> Any:
+    try:
+        return orjson.loads(line)
+    except orjson.JSONDecodeError:
+        # The reference SDK writes NaN/Infinity (Python's json.dumps), which orjson refuses.
+        return json.loads(line)
+
+
+def iter_metric_events(path: Path, end: int | None = None) -> Iterator[tuple[dict[str, Any], float | None]]:
+    """``(data, ts)`` of each metrics event in the first ``end`` bytes (all when None), in order.
+
+    Lines that are not JSON objects (a half-written last line, a foreign line) and events of other
+    types (images, ...) are skipped, as the viewer skips them everywhere.
+    """
+    try:
+        handle = open(path, "rb")  # noqa: SIM115 - closed below, also when the consumer stops early
+    except FileNotFoundError:
+        return
+    with handle:
+        consumed = 0
+        for raw in handle:
+            if end is not None:
+                if consumed >= end:
+                    return
+                if consumed + len(raw) > end:
+                    raw = raw[: end - consumed]  # the line was still being written at ``end``
+            consumed += len(raw)
+            try:
+                event = _loads(raw)
+            except (ValueError, UnicodeDecodeError):
+                continue
+            if not isinstance(event, dict) or event.get("type") != "metrics":
+                continue
+            data = event.get("data")
+            if isinstance(data, dict):
+                ts = event.get("ts")
+                yield data, ts if isinstance(ts, int | float) and not isinstance(ts, bool) else None
+
+
+@dataclass
+class MetricColumns:
+    names: list[str] = field(default_factory=list)  # metric names, sorted
+    end: int = 0  # bytes of events.jsonl they were collected from
+
+
+def metric_columns(path: Path) -> MetricColumns:
+    names: set[str] = set()
+    try:
+        end = path.stat().st_size
+    except FileNotFoundError:
+        return MetricColumns()
+    for data, _ts in iter_metric_events(path, end):
+        names.update(k for k in data if k not in NON_METRIC_KEYS)
+    return MetricColumns(sorted(names), end)
+
+
+def step_of(data: dict[str, Any]) -> Any:
+    for key in STEP_KEYS:
+        if key in data:
+            return data[key]
+    return None
+
+
+def _cell(value: Any) -> Any:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        return repr(value) if math.isfinite(value) else str(value)  # nan, inf, -inf as pandas reads them
+    if isinstance(value, int | str):
+        return value
+    return orjson.dumps(value).decode()  # lists and objects as JSON text in one cell
+
+
+def csv_chunks(path: Path) -> Iterator[bytes]:
+    """The CSV export of ``events.jsonl``: ``step,time,stage,<metrics...>``, one row per event."""
+    columns = metric_columns(path)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(CSV_FIXED_COLUMNS + columns.names)
+    for data, ts in iter_metric_events(path, columns.end):
+        when = data.get("time", ts)
+        writer.writerow(
+            [_cell(step_of(data)), _cell(when), _cell(data.get("stage"))] + [_cell(data.get(n)) for n in columns.names]
+        )
+        if buffer.tell() >= CHUNK_BYTES:
+            yield buffer.getvalue().encode()
+            buffer.seek(0)
+            buffer.truncate()
+    if buffer.tell():
+        yield buffer.getvalue().encode()
+
+
+@dataclass
+class MetricStats:
+    last: Any = None
+    last_step: Any = None
+    minimum: float | None = None
+    maximum: float | None = None
+    count: int = 0
+
+
+def metric_stats(path: Path) -> dict[str, MetricStats]:
+    """Per metric: final value (and its step), min, max and count of numeric values, in one pass."""
+    stats: dict[str, MetricStats] = {}
+    for data, _ts in iter_metric_events(path):
+        step = step_of(data)
+        for key, value in data.items():
+            if key in NON_METRIC_KEYS:
+                continue
+            entry = stats.setdefault(key, MetricStats())
+            entry.last, entry.last_step = value, step
+            if isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value):
+                entry.count += 1
+                entry.minimum = value if entry.minimum is None else min(entry.minimum, value)
+                entry.maximum = value if entry.maximum is None else max(entry.maximum, value)
+    return dict(sorted(stats.items()))
+
+
+def read_environment(run_dir: Path) -> dict[str, Any]:
+    """The answer of ``GET /api/environment/{run_id}``, in the reference's shape."""
+    path = run_dir / layout.ENVIRONMENT_FILE
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        return {"available": False}
+    except OSError as exc:
+        return {"available": False, "reason": f"environment.json could not be read: {exc.strerror}"}
+    try:
+        environment = _loads(raw)
+    except (ValueError, UnicodeDecodeError):
+        return {"available": False, "reason": "environment.json is not valid JSON"}
+    if not isinstance(environment, dict):
+        return {"available": False, "reason": "environment.json does not hold a JSON object"}
+    return {"available": True, "environment": environment}
