@@ -237,3 +237,29 @@ for i in range(100, 200):
     run_dir = the_run_dir(root)
     assert [e["data"]["i"] for e in read_events(run_dir)] == list(range(200))
     assert read_json_file(run_dir / "status.json")["status"] == "finished"
+
+
+def test_signal_inside_our_own_locked_section_is_deferred(root: Path, write_script) -> None:  # type: ignore[no-untyped-def]
+    # A SIGTERM that lands while the main thread holds the writer's lock (a flush, a summary write)
+    # must not deadlock: it is handled right after the section ends.
+    script = write_script(
+        """
+import os, signal, sys, time
+import runicorn as rn
+from runicorn import lifecycle
+run = rn.init(project="p", name="n", storage=sys.argv[1])
+for i in range(100):
+    rn.log(i=i)
+with lifecycle.critical(), run._writer._io_lock:
+    os.kill(os.getpid(), signal.SIGTERM)
+    time.sleep(0.2)
+    print("section finished first", flush=True)
+print("not reached", flush=True)
+"""
+    )
+    proc = run_child(script, str(root), timeout=30)
+    assert proc.returncode == -signal.SIGTERM, proc.stderr
+    assert proc.stdout.strip() == "section finished first"
+    run_dir = the_run_dir(root)
+    assert [e["data"]["i"] for e in read_events(run_dir)] == list(range(100))
+    assert read_json_file(run_dir / "status.json")["status"] == "interrupted"
