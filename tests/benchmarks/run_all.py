@@ -19,6 +19,7 @@ import sys
 import time
 import traceback
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 from tests import benchmarks
@@ -28,10 +29,10 @@ RESULTS_PATH = CACHE_DIR / "results.json"
 PREFIX = "bench_"
 
 
-def discover() -> list[str]:
+def discover(package: ModuleType = benchmarks) -> list[str]:
     """Short names (``runs`` for bench_runs.py) of the benchmark modules, sorted."""
     return sorted(
-        info.name[len(PREFIX):] for info in pkgutil.iter_modules(benchmarks.__path__) if info.name.startswith(PREFIX)
+        info.name[len(PREFIX):] for info in pkgutil.iter_modules(package.__path__) if info.name.startswith(PREFIX)
     )
 
 
@@ -45,11 +46,11 @@ def selected(available: list[str], only: str | None) -> list[str]:
     return wanted
 
 
-def run_one(name: str) -> dict[str, Any]:
+def run_one(name: str, package: ModuleType = benchmarks) -> dict[str, Any]:
     started = time.perf_counter()
     entry: dict[str, Any] = {"ok": False}
     try:
-        module = importlib.import_module(f"{benchmarks.__name__}.{PREFIX}{name}")
+        module = importlib.import_module(f"{package.__name__}.{PREFIX}{name}")
         main = getattr(module, "main", None)
         if not callable(main):
             entry.update(ok=None, error="no main() — skipped")
@@ -113,19 +114,26 @@ def write_results(entries: dict[str, dict[str, Any]], path: Path = RESULTS_PATH)
     tmp.replace(path)
 
 
-def main() -> int:
-    names = selected(discover(), os.environ.get("BENCH_ONLY"))
+def run_benchmarks(
+    only: str | None = None, package: ModuleType = benchmarks, results_path: Path = RESULTS_PATH
+) -> int:
+    """Run the selected benchmarks in turn; exit status 1 when any of them failed."""
+    names = selected(discover(package), only)
     if not names:
-        print("no benchmarks found under tests/benchmarks/bench_*.py")
+        print(f"no benchmarks found ({package.__name__}.{PREFIX}*)")
         return 1
     entries: dict[str, dict[str, Any]] = {}
     for name in names:
-        print(f"\n### bench_{name}", flush=True)
-        entries[name] = run_one(name)
+        print(f"\n### {PREFIX}{name}", flush=True)
+        entries[name] = run_one(name, package)
     print_table(entries)
-    write_results(entries)
-    print(f"results: {RESULTS_PATH}")
+    write_results(entries, results_path)
+    print(f"results: {results_path}")
     return 0 if all(e["ok"] is not False for e in entries.values()) else 1
+
+
+def main() -> int:
+    return run_benchmarks(os.environ.get("BENCH_ONLY"))
 
 
 if __name__ == "__main__":
