@@ -66,7 +66,8 @@ class Run:
 
         self._pid = os.getpid()
         self._lock = threading.Lock()  # primary-metric state
-        self._state_lock = threading.Lock()  # finish / meta; never taken by log()
+        self._finish_lock = threading.Lock()  # only ever taken inside lifecycle.critical()
+        self._meta_lock = threading.Lock()
         self._summary_lock = threading.Lock()
         self._closed = False
         self._forked = False
@@ -113,7 +114,11 @@ class Run:
         if capture_env:
             from .environment import start_capture
 
-            self._env_thread = start_capture(self.run_dir, os.getcwd())
+            try:
+                cwd: str | None = os.getcwd()
+            except OSError:  # the working directory was removed
+                cwd = None
+            self._env_thread = start_capture(self.run_dir, cwd)
 
     # ---- logging -------------------------------------------------------------------------
     def log(self, data: Mapping[str, Any] | None = None, *, step: int | None = None, stage: Any = None,
@@ -298,7 +303,7 @@ class Run:
 
     def add_tags(self, *tags: str) -> None:
         """Add tags (duplicates ignored) and rewrite meta.json atomically."""
-        with self._state_lock:
+        with self._meta_lock:
             self._tags = tag_list(self._tags + tag_list(tags))
             self._write_meta()
 
@@ -364,8 +369,9 @@ class Run:
     def _close_for_exit(self, status: str, exit_reason: str | None, error: str | None) -> None:
         if os.getpid() != self._pid:
             return
+        # critical(): a signal arriving meanwhile waits for this to end instead of re-entering it.
         with lifecycle.critical():
-            with self._state_lock:
+            with self._finish_lock:
                 if self._closed:
                     return
                 self._closed = True
@@ -385,6 +391,9 @@ class Run:
                 if error:
                     doc["error"] = error
                 atomic_write_json(self.run_dir / layout.STATUS_FILE, doc)
+            except OSError as exc:
+                # The run directory vanished or the disk failed: tracking must not crash training.
+                logger.error("runicorn: could not finish run %s cleanly: %s", self.id, exc)
             finally:
                 lifecycle.unregister(self)
                 lifecycle.forget_active(self)

@@ -237,8 +237,10 @@ class RunWriter:
             self._closed = True
             for fd in self._fds.values():
                 try:
-                    if fsync and os.getpid() == self._pid:
+                    if fsync:
                         os.fsync(fd)
+                except OSError as exc:  # the lines are written; only durability is in doubt
+                    logger.warning("runicorn: fsync failed: %s", exc)
                 finally:
                     os.close(fd)
             self._fds.clear()

@@ -102,9 +102,12 @@ def test_write_errors_are_reported_once_and_do_not_stop_training(tmp_path: Path,
         for i in range(10):
             run.log(i=i)
             run.flush()
-    errors = [r for r in caplog.records if "could not write" in r.getMessage()]
-    assert len(errors) == 1
-    run.log(i=11)  # still fine
+        errors = [r for r in caplog.records if "could not write" in r.getMessage()]
+        assert len(errors) == 1
+        run.log(i=11)  # still fine
+        run.finish()  # reports, does not raise
+    assert any("could not finish" in r.getMessage() for r in caplog.records)
+    assert rn.get_active_run() is None
 
 
 def test_flush_writes_now(tmp_path: Path) -> None:
