@@ -26,3 +26,9 @@ if settings.RUNICORN_START_INDEXER:
     from apps.runs.watcher import start_watcher
 
     start_watcher()
+
+if settings.RUNICORN_TASKS_EMBEDDED and settings.RUNICORN_EMBEDDED_BEAT:
+    # No broker server in the embedded profile: the Celery beat schedule runs in this process.
+    from apps.jobs.beat import start_embedded_beat
+
+    start_embedded_beat()

@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "apps.system",
     "apps.metrics",
     "apps.artifacts",
+    "apps.manifests",
 ]
 
 MIDDLEWARE = [
@@ -156,6 +157,45 @@ else:
 # django-ratelimit keeps its counters in this cache (Redis in the team profile: shared by processes).
 RATELIMIT_USE_CACHE = "default"
 RATELIMIT_CACHE_PREFIX = envstr("RUNICORN_RATE_LIMIT_PREFIX", "rl:")
+
+# --- Celery: background work (manifest generation, index reconcile, ...) -----------------------
+# Team profile (REDIS_URL): Redis is broker and result backend; run `celery -A runicorn_site worker`
+# and `celery -A runicorn_site beat`. Embedded profile: no broker server; apps.jobs runs the same
+# tasks on an in-process worker thread (off the request path) and its own copy of the schedule.
+RUNICORN_TASKS_EMBEDDED = not _redis_url
+CELERY_BROKER_URL = _redis_url or "memory://"
+CELERY_RESULT_BACKEND = _redis_url or None
+CELERY_TASK_DEFAULT_QUEUE = envstr("RUNICORN_CELERY_QUEUE", "runicorn")
+CELERY_TASK_SERIALIZER = "json"
+CELERY_RESULT_SERIALIZER = "json"
+CELERY_ACCEPT_CONTENT = ["json"]
+CELERY_TASK_TRACK_STARTED = True
+CELERY_RESULT_EXPIRES = 24 * 3600
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Seconds between manifests of the storage root (<root>/.runicorn/<type>_manifest.json); 0 = never.
+RUNICORN_MANIFEST_FULL_SECONDS = envfloat("RUNICORN_MANIFEST_FULL_SECONDS", 300.0, minimum=0.0)
+RUNICORN_MANIFEST_ACTIVE_SECONDS = envfloat("RUNICORN_MANIFEST_ACTIVE_SECONDS", 60.0, minimum=0.0)
+RUNICORN_MANIFEST_ACTIVE_WINDOW = envint("RUNICORN_MANIFEST_ACTIVE_WINDOW", 3600, minimum=1)
+# The embedded profile runs the schedule below in the viewer process (the index reconcile is left
+# to the watcher thread there).
+RUNICORN_EMBEDDED_BEAT = envbool("RUNICORN_EMBEDDED_BEAT", True)
+CELERY_BEAT_SCHEDULE = {
+    name: entry
+    for name, entry in {
+        "manifest-full": {
+            "task": "runicorn.manifest.generate",
+            "schedule": RUNICORN_MANIFEST_FULL_SECONDS,
+            "kwargs": {"manifest_type": "full"},
+        },
+        "manifest-active": {
+            "task": "runicorn.manifest.generate",
+            "schedule": RUNICORN_MANIFEST_ACTIVE_SECONDS,
+            "kwargs": {"manifest_type": "active"},
+        },
+        "index-reconcile": {"task": "runicorn.index.reconcile", "schedule": RUNICORN_RECONCILE_SECONDS},
+    }.items()
+    if entry["schedule"] > 0
+}
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"

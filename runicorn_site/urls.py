@@ -8,6 +8,7 @@ urlpatterns = [
     path("api/", include("apps.runs.urls")),
     path("api/", include("apps.experiments.urls")),
     path("api/", include("apps.system.urls")),
+    path("api/", include("apps.manifests.urls")),
     path("api/", include("apps.metrics.urls")),
 ]
 

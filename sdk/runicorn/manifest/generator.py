@@ -70,6 +70,8 @@ class ManifestGenerator:
     it, and ``revision`` goes up by one with every generation.
     """
 
+    settle_seconds = SETTLE_SECONDS
+
     def __init__(
         self,
         remote_root: Path,
@@ -181,7 +183,7 @@ class ManifestGenerator:
             scanned_at = float(cached["scanned_at"])
         except (KeyError, TypeError, ValueError):
             return None
-        if entry.status == "running" or entry.updated_at >= scanned_at - SETTLE_SECONDS:
+        if entry.status == "running" or entry.updated_at >= scanned_at - self.settle_seconds:
             return None
         return entry
 
