@@ -1,37 +1,16 @@
-"""Runs with tags, descriptions, configs and summaries in the reference layout, and a V2 client."""
+"""Fixtures of the V2 tests: a V2 client, and one indexed varied root per module."""
 
 from __future__ import annotations
 
-import json
-from collections.abc import Callable
-from pathlib import Path
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
 
-from tests.factories import make_run
-
-
-def make_experiment(
-    root: Path,
-    project: str = "proj",
-    name: str = "exp",
-    *,
-    tags: list[str] | None = None,
-    description: str | None = None,
-    config: dict[str, Any] | None = None,
-    **kwargs: Any,
-) -> Path:
-    """A run as the SDK writes it: tags/description in meta.json, config in config.json."""
-    meta_extra = dict(kwargs.pop("meta_extra", None) or {})
-    if tags is not None:
-        meta_extra["tags"] = tags
-    if description is not None:
-        meta_extra["description"] = description
-    run_dir = make_run(root, project, name, meta_extra=meta_extra, **kwargs)
-    if config is not None:
-        (run_dir / "config.json").write_text(json.dumps(config))
-    return run_dir
+from apps.runs import indexer
+from apps.runs.models import IndexState, Run
+from apps.runs.storage import get_storage_root, set_storage_root
+from tests.experiments import dataset
 
 
 @pytest.fixture
@@ -44,3 +23,19 @@ def v2(api) -> Callable[..., dict[str, Any]]:  # type: ignore[no-untyped-def]
         return resp.json()
 
     return _get
+
+
+@pytest.fixture(scope="module")
+def runs(django_db_setup, django_db_blocker, tmp_path_factory) -> Iterator[list[Any]]:  # type: ignore[no-untyped-def]
+    """One indexed root for the whole module (indexing it per test would dominate the run time)."""
+    root = tmp_path_factory.mktemp("v2-list") / "root"
+    root.mkdir()
+    dataset.build(root)
+    previous = get_storage_root()
+    set_storage_root(root)
+    with django_db_blocker.unblock():
+        indexer.sync_index(root)
+        yield dataset.truth(root)
+        Run.objects.all().delete()
+        IndexState.objects.all().delete()
+    set_storage_root(previous)
