@@ -10,7 +10,17 @@ PORT ?= 23300
 
 .PHONY: setup run test lint ref bench system-deps clean
 
-setup: $(STAMP)
+FRONTEND_SRC := $(shell find frontend/src frontend/index.html frontend/vite.config.ts frontend/tsconfig.json -type f 2>/dev/null)
+
+setup: $(STAMP) frontend/dist/index.html
+
+# npm ci only when the lock file changed; the build only when a source changed.
+frontend/node_modules/.stamp: frontend/package.json frontend/package-lock.json
+	cd frontend && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+frontend/dist/index.html: frontend/node_modules/.stamp $(FRONTEND_SRC)
+	cd frontend && npm run build
 
 $(STAMP): requirements/base.txt requirements/dev.txt pyproject.toml sdk/pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)

@@ -34,6 +34,8 @@ RUNICORN_GPU_SAMPLE_SECONDS = envfloat("RUNICORN_GPU_SAMPLE_SECONDS", 1.0, minim
 RUNICORN_METRICS_CACHE_BYTES = envint("RUNICORN_METRICS_CACHE_BYTES", 256 * 1024 * 1024, minimum=1024 * 1024)
 RUNICORN_METRICS_CACHE_ENTRIES = envint("RUNICORN_METRICS_CACHE_ENTRIES", 100, minimum=1)
 RUNICORN_WS_IDLE_SECONDS = envfloat("RUNICORN_WS_IDLE_SECONDS", 3600.0, minimum=0.1)
+# GET /api/artifacts/stats answers from the last scan and queues a new one when the last is older.
+RUNICORN_ARTIFACT_STATS_MAX_AGE = envfloat("RUNICORN_ARTIFACT_STATS_MAX_AGE", 60.0, minimum=0.0)
 # Rate limits of /api/ (apps.system.ratelimit), per client IP and route: "METHOD /route" or
 # "/route" -> "count/period" (s, m, h, d); "default" covers every other route. The env variable
 # RUNICORN_RATE_LIMITS (a JSON object) overrides single entries.
@@ -51,8 +53,6 @@ RUNICORN_RATE_LIMITS = {
 }
 # Reverse proxies in front of the viewer that append to X-Forwarded-For (0: trust REMOTE_ADDR only).
 RUNICORN_RATE_LIMIT_PROXY_COUNT = envint("RUNICORN_RATE_LIMIT_PROXY_COUNT", 0, minimum=0)
-# GET /api/artifacts/stats answers from the last scan and queues a new one when the last is older.
-RUNICORN_ARTIFACT_STATS_MAX_AGE = envfloat("RUNICORN_ARTIFACT_STATS_MAX_AGE", 60.0, minimum=0.0)
 
 
 def _default_sqlite_path() -> Path:
@@ -84,12 +84,14 @@ INSTALLED_APPS = [
     "apps.experiments",
     "apps.system",
     "apps.metrics",
-    "apps.artifacts",
     "apps.manifests",
+    "apps.artifacts",
+    "apps.web",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "apps.system.ratelimit.RateLimitMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -203,7 +205,15 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / ".cache" / "static"
+# Only needed for `collectstatic` (team deployments); the embedded profile serves from finders.
+STATIC_ROOT = Path(envstr("RUNICORN_STATIC_ROOT")) if envstr("RUNICORN_STATIC_ROOT") else None
+# The built single-page app (frontend/, `npm run build`). WhiteNoise serves its hashed assets
+# with far-future cache headers and the admin's static files straight from the app folders.
+RUNICORN_FRONTEND_DIST = Path(envstr("RUNICORN_FRONTEND_DIST") or BASE_DIR / "frontend" / "dist")
+WHITENOISE_ROOT = RUNICORN_FRONTEND_DIST if RUNICORN_FRONTEND_DIST.is_dir() else None
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = False
+WHITENOISE_IMMUTABLE_FILE_TEST = r"^/?assets/.+-[0-9A-Za-z_-]{8,}\.[0-9a-z]+$"
 
 DATA_UPLOAD_MAX_MEMORY_SIZE = envint("RUNICORN_MAX_BODY_BYTES", 1024 * 1024, minimum=1024)
 

@@ -10,6 +10,8 @@ urlpatterns = [
     path("api/", include("apps.system.urls")),
     path("api/", include("apps.manifests.urls")),
     path("api/", include("apps.metrics.urls")),
+    # Keep last: the single-page app answers every other path.
+    path("", include("apps.web.urls")),
 ]
 
 handler404 = "apps.system.errors.json_404"
