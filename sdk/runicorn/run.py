@@ -309,10 +309,12 @@ class Run:
 
     @property
     def tags(self) -> list[str]:
+        """The run's tags, as stored in meta.json."""
         return list(self._tags)
 
     @property
     def description(self) -> str | None:
+        """The description given to ``init()``, as stored in meta.json."""
         return self._description
 
     @property
