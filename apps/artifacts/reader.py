@@ -160,8 +160,10 @@ def version_files(root: Path, name: str, version: int, type_: str | None = None)
     files = []
     for entry in manifest["files"]:
         try:
-            stored = layout.safe_join(files_dir, paths.clean_member_path(entry["path"]))
-            absolute = str(stored) if stored.is_file() else None
+            member = paths.clean_member_path(entry["path"])
+            layout.safe_join(files_dir, member)  # refuses a path that resolves outside the version
+            # Shown as the reference shows it: under the root as configured, symlinks unresolved.
+            absolute = str(files_dir / member) if (files_dir / member).is_file() else None
         except layout.InvalidName:
             absolute = None  # a manifest entry pointing outside the version is never served
         files.append({**entry, "absolute_path": absolute, "is_remote": False})

@@ -7,7 +7,6 @@ index rows are re-synced and a stats refresh is queued.
 from __future__ import annotations
 
 import logging
-import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -51,8 +50,8 @@ def get_stats(root: Path) -> dict[str, Any]:
 def queue_stats_refresh(root: Path, force: bool = False) -> bool:
     """Queue one stats scan for ``root`` unless one was queued recently; True when queued.
 
-    ``force`` marks the snapshot stale first (after a change made here), so the next queued
-    scan is not skipped as a duplicate of an older one.
+    ``force`` (after a change made here) queues even when a scan is already queued: that one may
+    have started before the change.
     """
     now = time.time()
     # A queued task that never ran (worker down) must not block refreshes forever.
@@ -71,26 +70,9 @@ def dispatch_stats_refresh(root: Path) -> None:
 
     try:
         dispatch_refresh(str(root))
-    except Exception:  # the broker is down: a stale snapshot beats a failed request
+    except Exception:  # the broker is down (team profile): a stale snapshot beats a failed request
         log.exception("could not queue the artifact stats refresh")
         StatsSnapshot.objects.filter(root=str(root)).update(refresh_queued_at=None)
-
-
-def refresh_in_thread(root: Path) -> threading.Thread:
-    """Run the scan in a daemon thread of this process (the embedded profile's fallback)."""
-    def _run() -> None:
-        from django.db import close_old_connections
-
-        try:
-            refresh_stats_snapshot(root)
-        except Exception:
-            log.exception("artifact stats refresh failed")
-        finally:
-            close_old_connections()
-
-    thread = threading.Thread(target=_run, name="artifact-stats", daemon=True)
-    thread.start()
-    return thread
 
 
 # ---- deleting -------------------------------------------------------------------------------

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 from pathlib import Path
 from typing import Any
 
@@ -18,11 +17,9 @@ def refresh_artifact_stats(root: str) -> dict[str, Any]:
     return refresh_stats_snapshot(Path(root))
 
 
-def dispatch_refresh(root: str) -> None:
-    """Queue the scan on the project's Celery app; without one, run it in a thread here."""
-    if importlib.util.find_spec("runicorn_site.celery") is None:
-        from .services import refresh_in_thread
+def dispatch_refresh(root: str) -> str:
+    """Queue the scan through the project's task runner: a Celery worker on Redis in the team
+    profile, the viewer's in-process runner thread in the embedded one. Returns the task id."""
+    from apps.jobs.dispatch import submit
 
-        refresh_in_thread(Path(root))
-        return
-    refresh_artifact_stats.delay(root)
+    return submit(refresh_artifact_stats, kwargs={"root": root})
