@@ -17,7 +17,12 @@ os.environ["RUNICORN_START_INDEXER"] = "0"
 os.environ["RUNICORN_RATE_LIMIT_ENABLED"] = "0"
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "runicorn_site.settings")
 
+import django  # noqa: E402
 import pytest  # noqa: E402
+
+# Settings are read here, after the environment above, so the database and storage root are the
+# session's own (concurrent runs never share a test database, nothing touches ~/.local/share).
+django.setup()
 
 pytest_plugins = ["tests.fixtures.storage", "tests.fixtures.live_server", "tests.fixtures.sshd"]
 
