@@ -27,6 +27,8 @@ from apps.runs.storage import get_storage_root
 STEP_KEYS = ("global_step", "step")
 NON_METRIC_KEYS = frozenset({*STEP_KEYS, "time", "stage"})
 CSV_FIXED_COLUMNS = ["step", "time", "stage"]
+_CSV_NATIVE = frozenset({int, float, str, type(None)})
+_NUMBER = (int, float)
 CHUNK_BYTES = 256 * 1024  # bytes of CSV gathered before each yield: few, large writes
 
 
@@ -70,22 +72,25 @@ def iter_metric_events(path: Path, end: int | None = None) -> Iterator[tuple[dic
     with handle:
         consumed = 0
         for raw in handle:
-            if end is not None:
-                if consumed >= end:
-                    return
-                if consumed + len(raw) > end:
-                    raw = raw[: end - consumed]  # the line was still being written at ``end``
             consumed += len(raw)
+            if end is not None and consumed > end:
+                raw = raw[: len(raw) - (consumed - end)]  # this line was still being written at ``end``
+                if not raw:
+                    return
             try:
-                event = _loads(raw)
-            except (ValueError, UnicodeDecodeError):
-                continue
-            if not isinstance(event, dict) or event.get("type") != "metrics":
-                continue
-            data = event.get("data")
-            if isinstance(data, dict):
-                ts = event.get("ts")
-                yield data, ts if isinstance(ts, int | float) and not isinstance(ts, bool) else None
+                event = orjson.loads(raw)
+            except orjson.JSONDecodeError:
+                try:
+                    event = _loads(raw)
+                except (ValueError, UnicodeDecodeError):
+                    continue
+            if type(event) is dict and event.get("type") == "metrics":
+                data = event.get("data")
+                if type(data) is dict:
+                    ts = event.get("ts")
+                    yield data, ts if type(ts) in _NUMBER else None
+            if end is not None and consumed >= end:
+                return
 
 
 @dataclass
@@ -101,8 +106,8 @@ def metric_columns(path: Path) -> MetricColumns:
     except FileNotFoundError:
         return MetricColumns()
     for data, _ts in iter_metric_events(path, end):
-        names.update(k for k in data if k not in NON_METRIC_KEYS)
-    return MetricColumns(sorted(names), end)
+        names.update(data.keys())
+    return MetricColumns(sorted(names - NON_METRIC_KEYS), end)
 
 
 def step_of(data: dict[str, Any]) -> Any:
@@ -131,10 +136,12 @@ def csv_chunks(path: Path) -> Iterator[bytes]:
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(CSV_FIXED_COLUMNS + columns.names)
     for data, ts in iter_metric_events(path, columns.end):
-        when = data.get("time", ts)
-        writer.writerow(
-            [_cell(step_of(data)), _cell(when), _cell(data.get("stage"))] + [_cell(data.get(n)) for n in columns.names]
-        )
+        row = [step_of(data), data.get("time", ts), data.get("stage"), *map(data.get, columns.names)]
+        # The csv module already writes what most rows hold as we want it (None as "", floats
+        # shortest-exact, nan/inf as pandas reads them); only the rare others need _cell.
+        if not _CSV_NATIVE.issuperset(map(type, row)):
+            row = [_cell(value) for value in row]
+        writer.writerow(row)
         if buffer.tell() >= CHUNK_BYTES:
             yield buffer.getvalue().encode()
             buffer.seek(0)
