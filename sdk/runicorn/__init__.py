@@ -22,8 +22,8 @@ from typing import Any
 
 from . import lifecycle
 from .layout import InvalidName
-from .run import Run, check_names
-from .runfiles import RunConfig
+from .run import Run
+from .runfiles import RunConfig, check_names
 
 __version__ = "0.6.0.dev0"
 

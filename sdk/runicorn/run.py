@@ -27,7 +27,16 @@ from typing import Any
 from . import layout, lifecycle
 from .config import resolve_storage_root
 from .jsonio import atomic_write_json, read_json
-from .runfiles import RunConfig, config_dict, end_with_newline, last_global_step, plain, tag_list
+from .runfiles import (
+    RunConfig,
+    check_names,
+    clean_metrics,
+    config_dict,
+    end_with_newline,
+    last_global_step,
+    plain,
+    tag_list,
+)
 from .writer import RunWriter, event_line
 
 logger = logging.getLogger("runicorn")
@@ -149,7 +158,7 @@ class Run:
             kind = type(value)
             if (kind is float and value - value == 0.0) or kind is int:
                 continue
-            payload, simple = self._clean(payload)
+            payload, simple = clean_metrics(payload, self._warned_keys)
             break
         if stage is not None and type(stage) is not str:
             stage = str(stage)
@@ -183,36 +192,6 @@ class Run:
             return gstep
         self._counter = itertools.count(gstep + 1)
         return gstep
-
-    def _clean(self, payload: dict[str, Any]) -> tuple[dict[str, Any], bool]:
-        out: dict[str, Any] = {}
-        simple = True
-        for key, value in payload.items():
-            if isinstance(value, bool):
-                value = int(value)
-            elif not isinstance(value, (int, float)) and not isinstance(value, (str, bytes)):
-                item = getattr(value, "item", None)  # numpy / torch scalars
-                try:
-                    value = item() if callable(item) else float(value)
-                except (TypeError, ValueError, OverflowError):
-                    value = None
-                if isinstance(value, bool):
-                    value = int(value)
-            if isinstance(value, int):
-                out[key] = int(value)  # exact int also for IntEnum and friends
-            elif isinstance(value, float):
-                if value - value == 0.0:
-                    out[key] = float(value)
-                else:
-                    out[key] = None  # NaN / inf -> null
-                    simple = False
-            elif key not in self._warned_keys:
-                self._warned_keys.add(key)
-                logger.warning(
-                    "runicorn: log() dropped %r: %s is not a number (use log_text for text)",
-                    key, type(payload[key]).__name__,
-                )
-        return out, simple
 
     def _track_best(self, payload: dict[str, Any], step: int) -> None:
         metric, mode = self._primary  # type: ignore[misc]
@@ -421,12 +400,3 @@ class Run:
 
     def __repr__(self) -> str:
         return f"<runicorn.Run {self.project}/{self.name}/{self.id}>"
-
-
-def check_names(project: Any, name: Any, run_id: Any) -> None:
-    for value, what in ((project, "project"), (name, "name")):
-        error = layout.segment_error(value, what)
-        if error:
-            raise layout.InvalidName(f"runicorn: invalid {what} {value!r}: {error}")
-    if run_id is not None and not layout.is_valid_run_id(run_id):
-        raise layout.InvalidName(f"runicorn: invalid run_id {run_id!r}: expected YYYYMMDD_HHMMSS_<6 hex>")

@@ -4,13 +4,17 @@ and what resuming an existing run directory needs."""
 from __future__ import annotations
 
 import json
+import logging
 import os
 import threading
 from collections.abc import Iterator, Mapping, MutableMapping
 from pathlib import Path
 from typing import Any
 
+from . import layout
 from .jsonio import atomic_write_json
+
+logger = logging.getLogger("runicorn")
 
 
 class RunConfig(MutableMapping):
@@ -130,3 +134,48 @@ def end_with_newline(path: Path) -> None:
                     fh.write(b"\n")
     except OSError:
         pass
+
+
+def clean_metrics(payload: dict[str, Any], warned: set[str]) -> tuple[dict[str, Any], bool]:
+    """``payload`` with every value made an exact ``int``/``float`` (or ``None`` for NaN/inf) and
+    non-numbers dropped (warning once per key in ``warned``); the flag is False when a None is in.
+
+    The slow path of ``Run.log``, taken only when a value is not already a finite float or an int.
+    """
+    out: dict[str, Any] = {}
+    simple = True
+    for key, value in payload.items():
+        if isinstance(value, bool):
+            value = int(value)
+        elif not isinstance(value, (int, float, str, bytes)):
+            item = getattr(value, "item", None)  # numpy / torch scalars, 0-d arrays
+            try:
+                value = item() if callable(item) else float(value)
+            except (TypeError, ValueError, OverflowError):
+                value = None
+            if isinstance(value, bool):
+                value = int(value)
+        if isinstance(value, int):
+            out[key] = int(value)  # exact int also for IntEnum and friends
+        elif isinstance(value, float):
+            if value - value == 0.0:
+                out[key] = float(value)
+            else:
+                out[key] = None  # NaN / inf -> null
+                simple = False
+        elif key not in warned:
+            warned.add(key)
+            logger.warning(
+                "runicorn: log() dropped %r: %s is not a number (use log_text for text)",
+                key, type(payload[key]).__name__,
+            )
+    return out, simple
+
+
+def check_names(project: Any, name: Any, run_id: Any) -> None:
+    for value, what in ((project, "project"), (name, "name")):
+        error = layout.segment_error(value, what)
+        if error:
+            raise layout.InvalidName(f"runicorn: invalid {what} {value!r}: {error}")
+    if run_id is not None and not layout.is_valid_run_id(run_id):
+        raise layout.InvalidName(f"runicorn: invalid run_id {run_id!r}: expected YYYYMMDD_HHMMSS_<6 hex>")
