@@ -44,18 +44,18 @@ def test_a_celery_worker_on_redis_refreshes_the_stale_snapshot(redis_url, tmp_pa
     root = tmp_path / "root"
     _log(root, tmp_path / "src", "first")
     queue = f"runicorn-artifacts-test-{uuid.uuid4().hex[:8]}"  # no other worker on this Redis takes ours
-    viewer = live_viewer_factory(root, REDIS_URL=redis_url, RUNICORN_CELERY_QUEUE=queue,
-                                 RUNICORN_ARTIFACT_STATS_MAX_AGE="0")
-    port = viewer.url.rsplit(":", 1)[1]
+    db = tmp_path / "team.sqlite3"  # the viewer and the worker share the database
     env = dict(os.environ, REDIS_URL=redis_url, RUNICORN_CELERY_QUEUE=queue, RUNICORN_DIR=str(root),
-               RUNICORN_DB_PATH=str(tmp_path / f"viewer-{port}.sqlite3"), PYTHONUNBUFFERED="1")
+               RUNICORN_DB_PATH=str(db), PYTHONUNBUFFERED="1")
     log_path = tmp_path / "worker.log"
-    with open(log_path, "wb") as log:
+    with open(log_path, "wb") as log:  # started first: it boots while the viewer does
         worker = subprocess.Popen(
             [sys.executable, "-m", "celery", "-A", "runicorn_site", "worker", "-P", "solo", "-Q", queue,
              "--without-gossip", "--without-mingle", "--without-heartbeat", "-l", "info"],
             cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT,
         )
+    viewer = live_viewer_factory(root, REDIS_URL=redis_url, RUNICORN_CELERY_QUEUE=queue, RUNICORN_DB_PATH=str(db),
+                                 RUNICORN_ARTIFACT_STATS_MAX_AGE="0")
     try:
         assert viewer.get("/api/artifacts/stats").json()["total_artifacts"] == 1  # first call: scanned inline
         _log(root, tmp_path / "src", "second")
