@@ -161,7 +161,9 @@ def sync_locations(root: Path, locations: Iterable[layout.RunLocation]) -> SyncS
         )
         pending = [r for r in pending if unchanged.get(r.run_id) != r.fingerprint]
         _save(pending)
-        removed = Run.objects.filter(run_id__in=gone, run_dir__in=[str(l.path) for l in locations]).delete()[0]
+        # delete()[0] would also count rows of other tables removed by the cascade.
+        _, per_model = Run.objects.filter(run_id__in=gone, run_dir__in=[str(l.path) for l in locations]).delete()
+        removed = per_model.get(Run._meta.label, 0)
         stats.updated, stats.removed = len(pending), removed
         if stats.changed:
             bump_generation()
