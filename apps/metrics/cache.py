@@ -113,7 +113,7 @@ class RunMetrics:
         self.table.trim()
 
     def _read(self, fd: int, state: FileState, size: int, size_columns: bool = False) -> None:
-        pos, leftover = state.offset, b""
+        pos, leftover, schema = state.offset, b"", None
         while pos < size:
             data = os.pread(fd, min(READ_CHUNK, size - pos), pos)
             if not data:
@@ -125,7 +125,8 @@ class RunMetrics:
                 leftover = buf
                 continue
             block, leftover = buf[:cut], buf[cut:]
-            batch = parse_block(block)
+            batch = parse_block(block, schema=schema)
+            schema = batch.schema
             if size_columns:
                 # Size the columns once from the first block's row density, not by doubling.
                 size_columns = False

@@ -23,17 +23,33 @@ CONTEXT_NUMERIC = frozenset({"time"})  # numeric keys that are not plotted as me
 
 @dataclass
 class View:
-    """Rows of the table in answer order (``rows``: table indices) and their x coordinate."""
+    """Rows of the table in answer order and their x coordinate.
 
-    rows: np.ndarray
+    ``rows`` holds table indices; ``None`` means rows ``start:stop`` in table order, read through
+    slices (views) instead of gathers — no copy of a million-row column per request.
+    """
+
+    rows: np.ndarray | None
     x: np.ndarray
     time: np.ndarray | None = None  # relative time per row, for the time-based answer
     names: list[str] = field(default_factory=list)  # keys to answer besides global_step/time
+    start: int = 0
+
+    @property
+    def size(self) -> int:
+        return int(self.x.shape[0])
+
+    def take(self, column: np.ndarray, positions: np.ndarray | None = None) -> np.ndarray:
+        """``column`` at the view's rows (all of them, or the given positions of the view)."""
+        if self.rows is None:
+            whole = column[self.start : self.start + self.size]
+            return whole if positions is None else whole[positions]
+        return column[self.rows] if positions is None else column[self.rows[positions]]
 
 
 def step_view(table: MetricTable) -> View:
     n = table.n
-    return View(np.arange(n), table.step[:n].astype(np.float64), names=table.columns[1:])
+    return View(None, table.step[:n].astype(np.float64), names=table.columns[1:])
 
 
 def time_view(table: MetricTable) -> View:
@@ -44,31 +60,30 @@ def time_view(table: MetricTable) -> View:
     if n and not np.isnan(ts).all():
         first = min(first, float(np.nanmin(ts)))
     relative = ts - first if np.isfinite(first) else np.full(n, np.nan)
+    names = [c for c in table.columns[1:] if c != "time"]
     if n > 1 and not (relative[1:] >= relative[:-1]).all():
         order = np.argsort(relative, kind="stable")  # NaN sorts last
-    else:
-        order = np.arange(n)
-    names = [c for c in table.columns[1:] if c != "time"]
-    return View(order, relative[order], time=relative[order], names=names)
+        return View(order, relative[order], time=relative[order], names=names)
+    return View(None, relative, time=relative, names=names)
 
 
 def select(table: MetricTable, view: View, downsample: int | None) -> tuple[np.ndarray, dict[str, np.ndarray]]:
     """Positions in ``view`` to answer, and per metric the positions it keeps (when reduced)."""
-    n = view.rows.shape[0]
+    n = view.size
     if downsample is None or n <= downsample:
         return np.arange(n), {}
     metrics = [m for m in view.names if m in table.numeric and m not in CONTEXT_NUMERIC]
     finite_x = np.isfinite(view.x)
+    all_finite = bool(finite_x.all())
     kept: dict[str, np.ndarray] = {}
     for name in metrics:
-        y = table.numeric[name][view.rows]
-        valid = finite_x & ~np.isnan(y)
-        positions = np.flatnonzero(valid)
-        if positions.size == 0:
-            continue
-        if positions.size == n:
+        y = view.take(table.numeric[name])
+        valid = ~np.isnan(y)
+        if all_finite and valid.all():
             kept[name] = downsample_indices(view.x, y, downsample)
-        else:
+            continue
+        positions = np.flatnonzero(valid & finite_x)
+        if positions.size:
             kept[name] = positions[downsample_indices(view.x[positions], y[positions], downsample)]
     if kept:
         ends = np.array([0, n - 1])
@@ -82,17 +97,16 @@ def answer_rows(
     table: MetricTable, view: View, chosen: np.ndarray, kept: dict[str, np.ndarray], leading: list[str]
 ) -> list[dict[str, Any]]:
     """Rows for the positions ``chosen``; ``leading`` are the first keys (``global_step``/``time``)."""
-    rows = view.rows[chosen]
     fields: list[Field] = []
     for name in leading:
         if name == "global_step":
-            fields.append(Field("global_step", table.step[rows]))
+            fields.append(Field("global_step", view.take(table.step, chosen)))
         elif name == "time" and view.time is not None:
             values = view.time[chosen]
             fields.append(Field("time", values, ~np.isnan(values)))
     for name in view.names:
         if name in table.numeric:
-            values = table.numeric[name][rows]
+            values = view.take(table.numeric[name], chosen)
             present = ~np.isnan(values)
             if name in kept:
                 present &= np.isin(chosen, kept[name], assume_unique=True)
@@ -101,7 +115,7 @@ def answer_rows(
             fields.append(Field(name, values, present))
         if name in table.strings:
             column = table.strings[name]
-            codes = column.codes[rows]
+            codes = view.take(column.codes, chosen)
             labels = np.array(column.values + [""], dtype=object)
             fields.append(Field(name, labels[codes], codes >= 0))  # code -1 picks the "" slot, masked
     return build_rows(fields, int(chosen.shape[0]))
@@ -119,7 +133,7 @@ def metrics_body(table: MetricTable, by: str, downsample: int | None) -> dict[st
         leading = ["global_step"]
     chosen, kept = select(table, view, downsample)
     rows = answer_rows(table, view, chosen, kept, leading)
-    total = int(view.rows.shape[0])
+    total = view.size
     return {
         "columns": columns if total else [],
         "rows": rows,
@@ -135,17 +149,19 @@ def fast_body(
     steps = table.step[: table.n]
     start = 0 if low is None else int(np.searchsorted(steps, low, side="left"))
     stop = table.n if high is None else int(np.searchsorted(steps, high, side="right"))
-    rows = np.arange(start, max(start, stop))
-    if names is not None:
+    stop = max(start, stop)
+    if names is None:
+        view = View(None, steps[start:stop].astype(np.float64), names=table.columns[1:], start=start)
+    else:
         # Only rows where at least one asked-for key has a value.
-        has = np.zeros(rows.shape[0], dtype=bool)
+        has = np.zeros(stop - start, dtype=bool)
         for name in names:
             if name in table.numeric:
-                has |= ~np.isnan(table.numeric[name][rows])
+                has |= ~np.isnan(table.numeric[name][start:stop])
             if name in table.strings:
-                has |= table.strings[name].codes[rows] >= 0
-        rows = rows[has]
-    view = View(rows, steps[rows].astype(np.float64), names=table.columns[1:] if names is None else names)
+                has |= table.strings[name].codes[start:stop] >= 0
+        rows = start + np.flatnonzero(has)
+        view = View(rows, steps[rows].astype(np.float64), names=names)
     chosen, kept = select(table, view, downsample)
     return {
         "columns": ["global_step", *view.names],

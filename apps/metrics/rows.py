@@ -57,7 +57,9 @@ def build_rows(fields: list[Field], n: int) -> list[dict[str, Any]]:
 def _uniform(fields: list[Field], rows: np.ndarray | None) -> list[dict[str, Any]]:
     keys = [f.name for f in fields]
     columns = [(f.values if rows is None else f.values[rows]).tolist() for f in fields]
-    return [dict(zip(keys, values, strict=True)) for values in zip(*columns, strict=True)]
+    # zip() without strict: every column has one value per row by construction, and this is the
+    # innermost loop of a large answer.
+    return [dict(zip(keys, values)) for values in zip(*columns)]  # noqa: B905
 
 
 def _row_by_row(fields: list[Field], n: int) -> list[dict[str, Any]]:

@@ -47,7 +47,6 @@ class MetricTable:
         self.numeric: dict[str, np.ndarray] = {}
         self.int_columns: set[str] = set()  # numeric columns that only ever held integers
         self.strings: dict[str, StringColumn] = {}
-        self.null_columns: set[str] = set()
         self.first_ts = math.inf
         self.skipped = 0
         self.version = 0
@@ -60,7 +59,7 @@ class MetricTable:
     @property
     def columns(self) -> list[str]:
         """``global_step`` first, then every other key sorted (the reference's order)."""
-        names = set(self.numeric) | set(self.strings) | self.null_columns
+        names = set(self.numeric) | set(self.strings)
         return ["global_step", *sorted(names)]
 
     @property
@@ -87,9 +86,8 @@ class MetricTable:
         """Fold the events of ``batch`` (which came after everything already added) into rows."""
         self.first_ts = min(self.first_ts, batch.first_ts)
         self.skipped += batch.skipped
-        self.null_columns |= {c for c in batch.null_columns if c not in self.numeric and c not in self.strings}
         if batch.size == 0:
-            self.version += 1  # skipped lines and null-only keys count as a change (no row moved)
+            self.version += 1  # skipped lines count as a change (no row moved)
             self.changes.append((self.version, self.n))
             return
         for name in batch.numeric:
@@ -97,14 +95,12 @@ class MetricTable:
                 self.numeric[name] = np.full(self.capacity, np.nan)
                 if name in batch.int_columns:
                     self.int_columns.add(name)
-                self.null_columns.discard(name)
         self.int_columns -= set(batch.numeric) - batch.int_columns
         codes = {}
         for name, (local, values) in batch.strings.items():
             column = self.strings.get(name)
             if column is None:
                 column = self.strings[name] = StringColumn(np.full(self.capacity, -1, dtype=np.int32))
-                self.null_columns.discard(name)
             codes[name] = column.encode(local, values)
 
         first_new = int(batch.step.min())
