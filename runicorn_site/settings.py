@@ -79,6 +79,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "channels",
     "apps.runs",
     "apps.experiments",
@@ -225,6 +227,31 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
     "UNAUTHENTICATED_USER": None,
     "EXCEPTION_HANDLER": "apps.system.errors.api_exception_handler",
+    # OpenAPI: our AutoSchema also documents views of other apps from apps.system.api_docs.
+    "DEFAULT_SCHEMA_CLASS": "apps.system.openapi.RunicornAutoSchema",
+}
+
+# GET /openapi.json, Swagger UI at /docs and ReDoc at /redoc, all served locally (no CDN).
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Runicorn Viewer API",
+    "DESCRIPTION": (
+        "REST API of the Runicorn viewer (compatible with Runicorn 0.5.3). Every /api/ answer carries "
+        "X-RateLimit-Limit, X-RateLimit-Remaining and X-RateLimit-Reset; past a limit the answer is 429 "
+        "with Retry-After. WebSockets (not described here): /api/runs/{run_id}/logs/ws, /api/runs/{run_id}/metrics/ws, "
+        "/api/gpu/telemetry/ws."
+    ),
+    "VERSION": "0.6.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api",
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    # No badge from the online validator: the docs page must not call out to the internet.
+    "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "apps.system.openapi.complete_schema",
+    ],
 }
 
 LOGGING = {

@@ -3,6 +3,7 @@ from django.urls import include, path
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("", include("apps.system.docs_urls")),  # /openapi.json, /docs, /redoc
     # Before apps.runs: it owns runs/<run_id>/artifacts.
     path("api/", include("apps.artifacts.urls")),
     path("api/", include("apps.runs.urls")),

@@ -14,6 +14,7 @@ from apps.runs.responses import json_response
 from apps.runs.storage import get_storage_root
 from apps.runs.watcher import get_watcher
 
+from . import schemas
 from .errors import BadRequest, NotFound
 from .exports import FoundRun, csv_chunks, find_run, read_environment
 from .gpu import read_telemetry
@@ -22,6 +23,7 @@ from .streaming import streaming_response
 
 
 class HealthView(APIView):
+    @schemas.health
     def get(self, request: Request) -> HttpResponse:
         state = IndexState.objects.filter(pk=1).first()
         watcher = get_watcher()
@@ -42,6 +44,7 @@ class HealthView(APIView):
 
 
 class GpuTelemetryView(APIView):
+    @schemas.gpu_telemetry
     def get(self, request: Request) -> HttpResponse:
         return json_response(read_telemetry())
 
@@ -71,6 +74,7 @@ class AnyAccept(BaseContentNegotiation):
 class ExportCsvView(APIView):
     content_negotiation_class = AnyAccept
 
+    @schemas.export_csv
     def get(self, request: Request, run_id: str) -> HttpResponse:
         found = _run_or_404(run_id)
         response = streaming_response(request, csv_chunks(found.dir / "events.jsonl"), "text/csv; charset=utf-8")
@@ -80,6 +84,7 @@ class ExportCsvView(APIView):
 class ExportReportView(APIView):
     content_negotiation_class = AnyAccept
 
+    @schemas.export_report
     def get(self, request: Request, run_id: str) -> HttpResponse:
         report_format = request.query_params.get("format", "markdown")
         if report_format not in ("markdown", "md"):
@@ -90,5 +95,6 @@ class ExportReportView(APIView):
 
 
 class EnvironmentView(APIView):
+    @schemas.environment
     def get(self, request: Request, run_id: str) -> HttpResponse:
         return json_response(read_environment(_run_or_404(run_id).dir))
