@@ -34,7 +34,10 @@ class Artifact:
     index: dict[str, Any]
 
     def deleted_versions(self) -> set[int]:
-        return {v["version"] for v in self.index["versions"] if rec.is_deleted(self.path / f"v{v['version']}")}
+        # String paths: a list walks thousands of versions, and pathlib would cost more than the stats.
+        base = os.fspath(self.path)
+        return {n for n in (v["version"] for v in self.index["versions"])
+                if os.path.lexists(f"{base}/v{n}/{paths.DELETED_MARKER}")}
 
     def live_versions(self) -> list[dict[str, Any]]:
         deleted = self.deleted_versions()
@@ -45,19 +48,18 @@ _cache: dict[str, tuple[tuple[int, int, int], dict[str, Any]]] = {}
 _cache_lock = threading.Lock()
 
 
-def _read_index_cached(adir: Path) -> dict[str, Any] | None:
-    path = adir / paths.VERSIONS_FILE
+def _read_index_cached(adir: Path | str) -> dict[str, Any] | None:
+    key = os.path.join(adir, paths.VERSIONS_FILE)
     try:
-        st = os.stat(path)
+        st = os.stat(key)
     except OSError:
         return None
     token = (st.st_mtime_ns, st.st_size, st.st_ino)
-    key = str(path)
     with _cache_lock:
         hit = _cache.get(key)
     if hit is not None and hit[0] == token:
         return hit[1]
-    index = rec.read_index(adir)
+    index = rec.read_index(Path(adir))
     if index is not None:
         with _cache_lock:
             _cache[key] = (token, index)
@@ -76,7 +78,7 @@ def iter_artifacts(root: Path, type_: str | None = None) -> list[Artifact]:
         for entry in entries:
             if paths.name_error(entry.name) or not entry.is_dir():
                 continue
-            index = _read_index_cached(Path(entry.path))
+            index = _read_index_cached(entry.path)
             if index is not None:
                 found.append(Artifact(t, entry.name, Path(entry.path), index))
     return found

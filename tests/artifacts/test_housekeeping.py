@@ -3,6 +3,7 @@ removed, objects nothing links to are, and the bytes freed are reported."""
 
 from __future__ import annotations
 
+import hashlib
 import os
 
 import pytest
@@ -92,3 +93,23 @@ def test_version_numbers_are_not_reused_after_a_permanent_delete(root, src, star
     delete_permanently(root, "model", "m", 2)
     assert _log(run, src, "m", "c") == 3  # the reference would count versions and collide
     assert read_json(artifact_dir(root, "model", "m") / "versions.json")["aliases"] == {"latest": 3}
+
+
+def test_a_source_changed_while_it_is_read_is_stored_under_the_digest_of_what_was_stored(root, src, monkeypatch):
+    from runicorn.artifacts import pool
+
+    path = write_file(src / "ckpt.bin", b"old bytes")
+    real_hash = pool.file_sha256
+
+    def hash_then_change(p):  # type: ignore[no-untyped-def]
+        result = real_hash(p)
+        with open(p, "ab") as fh:  # a writer still busy with the file, right after our first read
+            fh.write(b" + more")
+        return result
+
+    monkeypatch.setattr(pool, "file_sha256", hash_then_change)
+    entry = pool.put(root, path)
+    stored = entry.path.read_bytes()
+    assert stored == b"old bytes + more"
+    assert entry.hexdigest == hashlib.sha256(stored).hexdigest() == entry.path.name
+    assert entry.size == len(stored)

@@ -61,10 +61,14 @@ def _existing(obj: Path, size: int) -> bool:
 def put(root: Path, src: Path) -> PoolEntry:
     """Store the content of ``src`` in the pool (once) and return where it lives.
 
-    The source is read once when its content is already pooled; otherwise it is copied into a
-    temporary file while hashing, and that copy's digest names the object, so the pool never
-    holds an object whose name disagrees with its bytes. Call with the pool lock held shared.
+    The source is hashed once. Content already pooled costs nothing more; new content is copied
+    by the kernel (``copyfile``: sendfile, or a reflink where the filesystem has them) and kept
+    under that digest only if the source's size, mtime and inode did not move meanwhile. A source
+    that changed while being read is copied again while hashing, and that copy's digest names the
+    object, so the pool never holds an object whose name disagrees with its bytes. Call with the
+    pool lock held shared.
     """
+    before = os.stat(src)
     hexdigest, size = file_sha256(src)
     obj = paths.pool_object(root, hexdigest)
     if _existing(obj, size):
@@ -73,9 +77,15 @@ def put(root: Path, src: Path) -> PoolEntry:
     shard.mkdir(parents=True, exist_ok=True)
     tmp = shard / f"{_TMP_PREFIX}{uuid.uuid4().hex}"
     try:
-        hexdigest, size = copy_sha256(src, tmp)
-        obj = paths.pool_object(root, hexdigest)  # the source may have changed since the first read
-        obj.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(src, tmp)
+        after = os.stat(src)
+        if _same_file_state(before, after) and after.st_size == size and os.stat(tmp).st_size == size:
+            _fsync(tmp)
+        else:
+            os.unlink(tmp)
+            hexdigest, size = copy_sha256(src, tmp)
+            obj = paths.pool_object(root, hexdigest)
+            obj.parent.mkdir(parents=True, exist_ok=True)
         added = _publish(tmp, obj)
     finally:
         try:
@@ -83,6 +93,19 @@ def put(root: Path, src: Path) -> PoolEntry:
         except FileNotFoundError:
             pass
     return PoolEntry(hexdigest, size, obj, added)
+
+
+def _same_file_state(a: os.stat_result, b: os.stat_result) -> bool:
+    return (a.st_ino, a.st_dev, a.st_size, a.st_mtime_ns) == (b.st_ino, b.st_dev, b.st_size, b.st_mtime_ns)
+
+
+def _fsync(path: Path) -> None:
+    # Pool objects are named by their content: one half-written by a crash would lie forever.
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
 
 
 def _publish(tmp: Path, obj: Path) -> bool:
