@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from runicorn.artifacts.paths import ARTIFACT_TYPES, MAX_NAME_LENGTH
+
 from .openapi import ANY, BOOL, ERROR, FREE_OBJECT, INT, NUM, RUN_ID, STR, Doc, Resp, arr, error, mapping, obj, query
 from .openapi import nullable as n
 
@@ -142,9 +144,12 @@ _EXPERIMENTS: dict[tuple[str, str], Doc] = {
     ),
     ("GET", "/api/v2/experiments/{exp_id}"): Doc(
         "One experiment, with summary and config", tags=EXPERIMENTS,
-        responses={200: Resp("The experiment", {"allOf": [EXPERIMENT, obj(
-            summary=FREE_OBJECT, config=FREE_OBJECT, python=n(STR), platform=n(STR), deleted_at=n(NUM),
-            delete_reason=n(STR), original_status=n(STR))]}),
+        responses={200: Resp("The experiment, a summary of its metrics, and what its directory holds", obj(
+            ("experiment",),
+            experiment={"allOf": [EXPERIMENT, obj(
+                summary=FREE_OBJECT, config=FREE_OBJECT, python=n(STR), platform=n(STR), deleted_at=n(NUM),
+                delete_reason=n(STR), original_status=n(STR))]},
+            metrics_summary=FREE_OBJECT, environment_available=BOOL, file_count=INT)),
             404: error("No such experiment", f"Experiment {EXAMPLE_ID} not found")},
     ),
     ("POST", "/api/v2/experiments/batch-delete"): Doc(
@@ -217,10 +222,13 @@ _METRICS: dict[tuple[str, str], Doc] = {
 # ---------------------------------------------------------------------------- artifacts
 
 ARTIFACTS = ("artifacts",)
-TYPE_FILTER = query("type", STR, "Artifact type (model, dataset, ...); needed when a name exists in several types")
+TYPE_FILTER = query("type", {"type": "string", "enum": list(ARTIFACT_TYPES)},
+                    "Artifact type; needed when a name exists in several types")
 ARTIFACT_MISSING = error("No such artifact or version", "Artifact not found: resnet50")
 BAD_NAME = error("Malformed name, version or type", "Invalid version: 'x' (expected a positive integer, as in /v3)")
-VERSION_PATH = {"version": {"type": "string", "pattern": "^[0-9]+$"}}
+ARTIFACT_NAME = {"type": "string", "pattern": rf'^[^/\\:*?"<>|\x00]{{1,{MAX_NAME_LENGTH}}}$'}
+NAME_PATH = {"name": ARTIFACT_NAME}
+VERSION_PATH = {**NAME_PATH, "version": {"type": "string", "pattern": "^[0-9]+$"}}
 
 _ARTIFACTS: dict[tuple[str, str], Doc] = {
     ("GET", "/api/artifacts"): Doc(
@@ -234,7 +242,7 @@ _ARTIFACTS: dict[tuple[str, str], Doc] = {
         responses={200: Resp("Statistics (a snapshot refreshed in the background)", FREE_OBJECT)},
     ),
     ("GET", "/api/artifacts/{name}/versions"): Doc(
-        "Versions of an artifact", tags=ARTIFACTS, parameters=(TYPE_FILTER,),
+        "Versions of an artifact", tags=ARTIFACTS, parameters=(TYPE_FILTER,), path_parameters=NAME_PATH,
         responses={200: Resp("Versions", arr(obj(("version",), version=INT, created_at=NUM, created_by_run=n(STR),
                                                    size_bytes=INT, num_files=INT, status=STR, aliases=arr(STR)))),
                    400: BAD_NAME, 404: ARTIFACT_MISSING},
