@@ -113,9 +113,11 @@ def sync_index(root: Path, *, full: bool = False) -> SyncStats:
             continue
         seen.add(loc.run_id)
         stats.scanned += 1
-        token, _ = records.fingerprint(loc.path)
-        if not full and known.get(loc.run_id) == token and known_dirs.get(loc.run_id) == str(loc.path):
-            continue
+        # A run not in the index yet is read whole anyway (read_run takes its token itself).
+        if not full and loc.run_id in known:
+            token, _ = records.fingerprint(loc.path)
+            if known[loc.run_id] == token and known_dirs.get(loc.run_id) == str(loc.path):
+                continue
         rec = records.read_run(loc)
         if _reap_if_orphaned(rec, now):
             stats.orphaned += 1

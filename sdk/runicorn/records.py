@@ -65,21 +65,33 @@ class RunRecord:
         return asdict(self)
 
 
-def fingerprint(run_path: Path) -> Tuple[str, float]:
-    """A cheap change token (stat only) and the newest mtime among the run's files."""
+_STAT_FILES = FINGERPRINT_FILES + (layout.EVENTS_FILE, layout.LOGS_FILE)
+
+
+def _stat_files(base: str) -> Tuple[str, float, frozenset]:
+    """``fingerprint`` plus the names of the run's files that exist (so absent ones are not opened)."""
     parts: List[str] = []
     newest = 0.0
-    for fname in FINGERPRINT_FILES + (layout.EVENTS_FILE, layout.LOGS_FILE):
+    present = []
+    for fname in _STAT_FILES:
         try:
-            st = os.stat(run_path / fname)
+            st = os.stat(os.path.join(base, fname))
         except OSError:
             if fname in FINGERPRINT_FILES:
                 parts.append("-")
             continue
+        present.append(fname)
         newest = max(newest, st.st_mtime)
         if fname in FINGERPRINT_FILES:
             parts.append(f"{st.st_mtime_ns:x}.{st.st_size:x}")
-    return "|".join(parts), newest
+    return "|".join(parts), newest, frozenset(present)
+
+
+def fingerprint(run_path: Path) -> Tuple[str, float]:
+    """A cheap change token (stat only) and the newest mtime among the run's files."""
+    # String joins, not pathlib: the indexer calls this for every run of the root.
+    token, newest, _ = _stat_files(os.fspath(run_path))
+    return token, newest
 
 
 def _num(value: Any) -> Optional[float]:
@@ -110,11 +122,17 @@ def _count_artifacts(path: Path) -> int:
 def read_run(loc: layout.RunLocation) -> RunRecord:
     """Everything the index keeps about one run. Missing or malformed files leave defaults."""
     path = loc.path
-    rec = RunRecord(run_id=loc.run_id, project=loc.project, name=loc.name, run_dir=str(path))
-    rec.fingerprint, newest = fingerprint(path)
+    base = str(path)
+    rec = RunRecord(run_id=loc.run_id, project=loc.project, name=loc.name, run_dir=base)
+    rec.fingerprint, newest, present = _stat_files(base)
     rec.last_write = newest or None
 
-    meta = read_json(path / layout.META_FILE)
+    def read(fname: str) -> Any:
+        # Files that were not there a moment ago are not opened: a missing summary, config or
+        # artifact list costs no failed open() (the index build reads every run of the root).
+        return read_json(os.path.join(base, fname)) if fname in present else None
+
+    meta = read(layout.META_FILE)
     if isinstance(meta, dict):
         rec.created_at = _num(meta.get("created_at"))
         rec.pid = _int(meta.get("pid"))
@@ -128,7 +146,7 @@ def read_run(loc: layout.RunLocation) -> RunRecord:
     if rec.created_at is None:
         rec.created_at = _created_from_id(loc.run_id)
 
-    status = read_json(path / layout.STATUS_FILE)
+    status = read(layout.STATUS_FILE)
     if isinstance(status, dict):
         value = status.get("status")
         rec.status = value if value in layout.STATUSES else "running"
@@ -136,7 +154,7 @@ def read_run(loc: layout.RunLocation) -> RunRecord:
         rec.ended_at = _num(status.get("ended_at"))
         rec.exit_reason = _str(status.get("exit_reason"))
 
-    summary = read_json(path / layout.SUMMARY_FILE)
+    summary = read(layout.SUMMARY_FILE)
     if isinstance(summary, dict):
         rec.summary = summary
         rec.best_metric_value = _num(summary.get("best_metric_value"))
@@ -144,21 +162,23 @@ def read_run(loc: layout.RunLocation) -> RunRecord:
         rec.best_metric_step = _int(summary.get("best_metric_step"))
         rec.best_metric_mode = _str(summary.get("best_metric_mode"))
 
-    config = read_json(path / layout.CONFIG_FILE)
+    config = read(layout.CONFIG_FILE)
     if isinstance(config, dict):
         rec.config = config
 
-    if os.path.lexists(path / layout.DELETED_MARKER):
+    if layout.DELETED_MARKER in present or os.path.lexists(os.path.join(base, layout.DELETED_MARKER)):
         rec.deleted = True
-        marker = read_json(path / layout.DELETED_MARKER)
+        marker = read(layout.DELETED_MARKER)
         if isinstance(marker, dict):
             rec.deleted_at = _num(marker.get("deleted_at"))
             rec.delete_reason = _str(marker.get("reason"))
             rec.original_status = _str(marker.get("original_status"))
 
-    rec.artifacts_created_count = _count_artifacts(path / layout.ARTIFACTS_CREATED_FILE)
-    rec.artifacts_used_count = _count_artifacts(path / layout.ARTIFACTS_USED_FILE)
-    rec.environment_available = (path / layout.ENVIRONMENT_FILE).exists()
+    if layout.ARTIFACTS_CREATED_FILE in present:
+        rec.artifacts_created_count = _count_artifacts(path / layout.ARTIFACTS_CREATED_FILE)
+    if layout.ARTIFACTS_USED_FILE in present:
+        rec.artifacts_used_count = _count_artifacts(path / layout.ARTIFACTS_USED_FILE)
+    rec.environment_available = os.path.exists(os.path.join(base, layout.ENVIRONMENT_FILE))
     return rec
 
 
