@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import subprocess
+from pathlib import Path
 
 import pytest
 
@@ -96,3 +98,61 @@ def test_it_never_removes_a_directory_outside_the_root(post_json, storage_root, 
     assert tree(outside) == outside_before
     assert link_at[0].is_symlink()
 
+
+
+def _freeze(path: Path) -> None:
+    """Entries of ``path`` can no longer be removed or renamed (immutable flag as root)."""
+    if os.geteuid() != 0:
+        os.chmod(path, 0o555)
+    elif subprocess.run(["chattr", "+i", str(path)], capture_output=True).returncode != 0:
+        pytest.skip("this filesystem has no immutable flag (chattr +i), needed to make a removal fail as root")
+
+
+def _thaw(path: Path) -> None:
+    if os.geteuid() != 0:
+        os.chmod(path, 0o755)
+    else:
+        subprocess.run(["chattr", "-i", str(path)], check=True)
+
+
+def test_a_run_that_cannot_be_moved_stays_whole_in_the_bin(api, post_json, storage_root, reindex):
+    # Removing files one by one and failing at the end used to leave an empty run without its
+    # marker, which came back among the live runs.
+    run = make_run(storage_root, deleted=MARKER, logs="x\n")
+    reindex()
+    before = tree(storage_root)
+
+    _freeze(run.parent)
+    try:
+        resp = post_json(URL, {"confirm": True})
+    finally:
+        _thaw(run.parent)
+
+    assert resp.json()["permanently_deleted"] == 0
+    assert tree(storage_root) == before
+    assert [r["id"] for r in api.get("/api/recycle-bin").json()["deleted_runs"]] == [run.name]
+    assert api.get("/api/runs").json() == []
+
+
+def test_a_run_whose_files_resist_deletion_still_leaves_the_lists(api, post_json, storage_root, reindex):
+    run = make_run(storage_root, deleted=MARKER)
+    media = run / "media"
+    media.mkdir()
+    (media / "a.png").write_bytes(b"png")
+    reindex()
+
+    _freeze(media)
+    try:
+        resp = post_json(URL, {"confirm": True})
+        leftovers = [p for p in run.parent.iterdir() if p.name != run.name]
+        assert reindex().scanned == 0  # what is left is not a run any more
+    finally:
+        for frozen in [media, *(p / "media" for p in run.parent.iterdir())]:
+            if frozen.exists():
+                _thaw(frozen)
+
+    assert resp.json()["permanently_deleted"] == 1
+    assert not run.exists()
+    assert api.get("/api/recycle-bin").json() == {"deleted_runs": []}
+    assert api.get("/api/runs").json() == []
+    assert [p.name.startswith(".") for p in leftovers] == [True]
