@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -22,6 +23,8 @@ log = logging.getLogger(__name__)
 SAFETY_POLL_SECONDS = 2.0
 # Without it, this often: the reference polls every 0.2 s while lines are coming in.
 FALLBACK_POLL_SECONDS = 0.2
+# inotify is set up in a worker thread shortly after a watch starts; until then, poll.
+WARMUP_SECONDS = 2.0
 
 
 @dataclass(eq=False)
@@ -32,7 +35,8 @@ class Subscription:
 
     @property
     def poll_seconds(self) -> float:
-        return SAFETY_POLL_SECONDS if self.watch.watching else FALLBACK_POLL_SECONDS
+        settled = self.watch.watching and time.monotonic() - self.watch.started_at > WARMUP_SECONDS
+        return SAFETY_POLL_SECONDS if settled else FALLBACK_POLL_SECONDS
 
     async def wait(self, timeout: float | None = None) -> bool:
         """Until a file of interest changed (True) or the poll interval passed (False)."""
@@ -54,6 +58,7 @@ class _DirectoryWatch:
         self.directory = directory
         self.subscribers: set[Subscription] = set()
         self.watching = False
+        self.started_at = time.monotonic()
         self._stop = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
 

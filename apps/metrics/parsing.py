@@ -90,22 +90,22 @@ def _loads(line: bytes) -> Any:
 def _parse_lines(block: bytes) -> EventBatch:
     steps: list[int] = []
     tss: list[float] = []
-    values: dict[str, tuple[list[int], list[Any]]] = {}
+    datas: list[dict[str, Any]] = []
     first_ts = math.inf
     skipped = 0
     for line in block.split(b"\n"):
-        if not line.strip():
+        if not line or line.isspace():
             continue
         try:
             event = _loads(line)
         except (ValueError, UnicodeDecodeError):
             skipped += 1
             continue
-        if not isinstance(event, dict):
+        if type(event) is not dict:
             skipped += 1
             continue
         ts = event.get("ts")
-        if not _is_number(ts):
+        if type(ts) is not float and not _is_number(ts):
             ts = None
         elif ts < first_ts:
             first_ts = ts
@@ -115,29 +115,28 @@ def _parse_lines(block: bytes) -> EventBatch:
                 skipped += 1
             continue
         data = event.get("data")
-        step = _step_of(data) if isinstance(data, dict) else None
-        if step is None:
+        if type(data) is not dict:
             skipped += 1
             continue
-        row = len(steps)
+        step = data.get("global_step")
+        if type(step) is not int:
+            step = _step_of(data)
+            if step is None:
+                skipped += 1
+                continue
         steps.append(step)
         if ts is None:
             t = data.get("time")
             ts = t if _is_number(t) else math.nan
         tss.append(ts)
-        for key, value in data.items():
-            if key in NOT_COLUMNS:
-                continue
-            slot = values.get(key)
-            if slot is None:
-                slot = values[key] = ([], [])
-            slot[0].append(row)
-            slot[1].append(value)
+        datas.append(data)
     batch = EventBatch(np.array(steps, dtype=np.int64), np.array(tss, dtype=np.float64), first_ts=first_ts)
     batch.skipped = skipped
-    n = len(steps)
-    for key, (rows, vals) in values.items():
-        _add_python_column(batch, key, rows, vals, n)
+    keys: set[str] = set()
+    for data in datas:
+        keys.update(data)
+    for key in keys - NOT_COLUMNS:
+        _add_python_column(batch, key, [data.get(key) for data in datas])
     return batch
 
 
@@ -157,31 +156,43 @@ def _step_of(data: dict[str, Any]) -> int | None:
     return None
 
 
-def _add_python_column(batch: EventBatch, key: str, rows: list[int], vals: list[Any], n: int) -> None:
-    num_rows, num_vals, str_rows, str_vals = [], [], [], []
-    all_int = True
-    for row, value in zip(rows, vals, strict=True):
-        if isinstance(value, str):
-            str_rows.append(row)
-            str_vals.append(value)
-        elif isinstance(value, (int, float)):
-            if isinstance(value, bool) or not isinstance(value, int):
-                all_int = False
-            num_rows.append(row)
-            num_vals.append(float(value) if abs(value) < 1e308 else math.inf)
-    if num_rows:
-        column = np.full(n, np.nan)
-        column[np.array(num_rows, dtype=np.int64)] = np.array(num_vals, dtype=np.float64)
-        column[~np.isfinite(column)] = np.nan  # NaN/Infinity cannot be sent as JSON numbers
+_NUMERIC_TYPES = frozenset({int, float, type(None)})
+_STRING_TYPES = frozenset({str, type(None)})
+
+
+def _add_python_column(batch: EventBatch, key: str, values: list[Any]) -> None:
+    """One key's values (None where an event did not log it) → a numeric and/or string column."""
+    kinds = set(map(type, values))
+    if kinds <= _NUMERIC_TYPES and (int in kinds or float in kinds):
+        try:
+            column = np.array([math.nan if v is None else v for v in values], dtype=np.float64)
+        except OverflowError:  # an integer beyond float range: take the careful path
+            pass
+        else:
+            column[~np.isfinite(column)] = np.nan  # NaN/Infinity cannot be sent as JSON numbers
+            batch.numeric[key] = column
+            if float not in kinds:
+                batch.int_columns.add(key)
+            return
+    if kinds <= _STRING_TYPES:
+        if str in kinds:
+            batch.strings[key] = _encode([v if type(v) is str else None for v in values])
+        return
+    # Mixed kinds in one key (rare): numbers to the numeric column, strings to the string one.
+    numbers = [float(v) if isinstance(v, (int, float)) and abs(v) < 1e308 else None for v in values]
+    if any(v is not None for v in numbers):
+        column = np.array([math.nan if v is None else v for v in numbers], dtype=np.float64)
+        column[~np.isfinite(column)] = np.nan
         batch.numeric[key] = column
-        if all_int:
-            batch.int_columns.add(key)
-    if str_rows:
-        categories: dict[str, int] = {}
-        codes = np.full(n, -1, dtype=np.int32)
-        picked = [categories.setdefault(v, len(categories)) for v in str_vals]
-        codes[np.array(str_rows, dtype=np.int64)] = np.array(picked, dtype=np.int32)
-        batch.strings[key] = (codes, list(categories))
+    if str in kinds:
+        batch.strings[key] = _encode([v if type(v) is str else None for v in values])
+
+
+def _encode(values: list[str | None]) -> tuple[np.ndarray, list[str]]:
+    categories: dict[str | None, int] = {None: -1}
+    codes = np.array([categories.setdefault(v, len(categories) - 1) for v in values], dtype=np.int32)
+    del categories[None]
+    return codes, list(categories)
 
 
 # ---------------------------------------------------------------------------- pyarrow, whole block

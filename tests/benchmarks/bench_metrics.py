@@ -143,10 +143,11 @@ def start(label: str, root: Path, workdir: Path, reference: Reference) -> Server
 
 
 def get_step(server: Server) -> tuple[float, dict[str, Any]]:
+    """Seconds until the whole body arrived (the client's JSON decoding is not the server's time)."""
     started = time.perf_counter()
     resp = server.get(f"/api/runs/{RUN_ID}/metrics_step", params={"downsample": DOWNSAMPLE}, timeout=900)
-    body = resp.json()
     elapsed = time.perf_counter() - started
+    body = resp.json()
     if resp.status_code != 200 or body.get("total", 0) < ROWS:
         raise RuntimeError(f"{server.label}: bad metrics_step answer {resp.status_code} {str(body)[:300]}")
     return elapsed, body
