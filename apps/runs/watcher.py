@@ -2,7 +2,8 @@
 
 File events come from inotify through ``watchfiles``; where inotify is unavailable or the tree
 has more directories than the kernel lets us watch, it falls back to periodic incremental scans.
-Either way a full reconcile runs every ``RUNICORN_RECONCILE_SECONDS`` as the safety net.
+Either way a full reconcile runs every ``RUNICORN_RECONCILE_SECONDS`` as the safety net, spaced
+further apart on huge roots so that it never takes more than a tenth of one core.
 """
 
 from __future__ import annotations
@@ -39,6 +40,10 @@ class IndexWatcher(threading.Thread):
         self._wake = threading.Event()
         self.ready = threading.Event()
         self.root = get_storage_root()
+        self.last_reconcile_seconds = 0.0
+
+    def reconcile_interval(self) -> float:
+        return max(settings.RUNICORN_RECONCILE_SECONDS, 10 * self.last_reconcile_seconds)
 
     def stop(self) -> None:
         self._stop_event.set()
@@ -64,6 +69,7 @@ class IndexWatcher(threading.Thread):
         self.root = get_storage_root()
         try:
             stats = indexer.sync_index(self.root)
+            self.last_reconcile_seconds = stats.seconds
         except Exception:  # keep the thread alive: the next reconcile may succeed
             log.exception("index reconcile of %s failed", self.root)
             return
@@ -108,7 +114,7 @@ class IndexWatcher(threading.Thread):
                     if self.root != root:
                         return True  # watch the new root
                     last_reconcile = now
-                if now - last_reconcile >= settings.RUNICORN_RECONCILE_SECONDS:
+                if now - last_reconcile >= self.reconcile_interval():
                     self._reconcile()
                     last_reconcile = now
                 if now - last_reap >= settings.RUNICORN_LIVENESS_SECONDS:
@@ -122,17 +128,24 @@ class IndexWatcher(threading.Thread):
     def _apply(self, changes: set[tuple[object, str]]) -> None:
         close_old_connections()
         locations = []
-        structural = False
+        projects: set[str] = set()
         for _change, path in changes:
             loc = layout.location_of(self.root, Path(path))
-            if loc is None:
-                structural = True  # a project/name directory appeared or vanished
-            else:
+            if loc is not None:
                 locations.append(loc)
+                continue
+            # A project/name/runs directory appeared or vanished: runs created inside it before
+            # inotify watched it sent no events of their own, so walk that project once.
+            try:
+                rel = Path(path).relative_to(self.root).parts
+            except ValueError:
+                continue
+            if rel:
+                projects.add(rel[0])
+        if projects:
+            locations.extend(layout.iter_run_dirs(self.root, only_projects=projects))
         try:
-            if structural:
-                indexer.sync_index(self.root)
-            elif locations:
+            if locations:
                 indexer.sync_locations(self.root, locations)
         except Exception:
             log.exception("applying file events failed")
@@ -140,7 +153,8 @@ class IndexWatcher(threading.Thread):
     def _poll(self) -> None:
         last_reap = time.monotonic()
         while not self._stop_event.is_set():
-            self._wake.wait(settings.RUNICORN_POLL_SECONDS)
+            # On a huge root a scan takes long: keep polling from eating a whole core.
+            self._wake.wait(max(settings.RUNICORN_POLL_SECONDS, 2 * self.last_reconcile_seconds))
             self._wake.clear()
             self._reconcile()
             if time.monotonic() - last_reap >= settings.RUNICORN_LIVENESS_SECONDS:

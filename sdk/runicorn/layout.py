@@ -12,7 +12,7 @@ import os
 import re
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import NamedTuple, Optional
 
@@ -100,13 +100,19 @@ class RunLocation(NamedTuple):
     path: Path
 
 
-def iter_run_dirs(root: Path) -> Iterator[RunLocation]:
-    """Every ``<root>/<project>/<name>/runs/<run_id>`` directory, by scandir only (no file reads)."""
+def iter_run_dirs(root: Path, only_projects: Optional[Iterable[str]] = None) -> Iterator[RunLocation]:
+    """Every ``<root>/<project>/<name>/runs/<run_id>`` directory, by scandir only (no file reads).
+
+    ``only_projects`` limits the walk to those projects (a file event names the one that changed).
+    """
+    wanted = set(only_projects) if only_projects is not None else None
     try:
         projects = list(os.scandir(root))
     except OSError:
         return
     for proj in projects:
+        if wanted is not None and proj.name not in wanted:
+            continue
         if proj.name.startswith(".") or proj.name in RESERVED_TOP_LEVEL or not _is_dir(proj):
             continue
         try:

@@ -128,3 +128,12 @@ def test_the_viewer_creates_and_migrates_its_database_on_first_start(live_viewer
         applied = {app for (app,) in db.execute("SELECT app FROM django_migrations")}
     assert {"runs_run", "runs_indexstate", "django_migrations"} <= tables
     assert {"runs", "auth", "admin", "sessions"} <= applied
+
+
+def test_a_project_moved_in_whole_appears(viewer, project, tmp_path):
+    # Built outside the root and renamed in: inotify reports only the top directory, so the
+    # watcher must walk the new project itself rather than wait for the periodic reconcile.
+    staging = tmp_path / "staging"
+    runs = [make_run(staging, project, name) for name in ("a", "b")]
+    os.rename(staging / project, viewer.root / project)
+    wait_until(lambda: {r.name for r in runs} <= _ids(viewer), timeout=WITHIN)
