@@ -314,4 +314,23 @@ _MANIFESTS: dict[tuple[str, str], Doc] = {
     ),
 }
 
-DOCS: dict[tuple[str, str], Doc] = {**_RUNS, **_EXPERIMENTS, **_METRICS, **_ARTIFACTS, **_MANIFESTS}
+# ---------------------------------------------------------------------------- web UI helpers (plain Django views)
+
+_WEB: dict[tuple[str, str], Doc] = {
+    ("GET", "/api/runs/{run_id}/images"): Doc(
+        "Images a run logged, in the order it logged them", tags=RUNS, path_parameters={"run_id": RUN_ID},
+        responses={200: Resp("The image events", obj(("images",), images=arr(obj(
+            ("key", "path"), key=STR, path=STR, step=n(INT), caption=n(STR), ts=n(NUM)))),
+            {"images": [{"key": "samples", "path": "media/samples_3.png", "step": 3, "caption": None,
+                         "ts": 1736840003.0}]}),
+            404: NOT_FOUND_RUN},
+    ),
+    ("GET", "/api/runs/{run_id}/media/{path}"): Doc(
+        "One file below the run's media/ folder", tags=RUNS, path_parameters={"run_id": RUN_ID},
+        description="Images are answered inline; any other file as a download.",
+        responses={200: Resp("The file", {"type": "string", "format": "binary"}, media_type="application/octet-stream"),
+                   404: error("No such run or file", "Media file not found")},
+    ),
+}
+
+DOCS: dict[tuple[str, str], Doc] = {**_RUNS, **_EXPERIMENTS, **_METRICS, **_ARTIFACTS, **_MANIFESTS, **_WEB}
