@@ -210,5 +210,5 @@ def _since(entry: RunMetrics, token: Token) -> tuple[Token, list[dict[str, Any]]
 
 def _table_rows(table: MetricTable, start: int, stop: int) -> list[dict[str, Any]]:
     """Rows ``start:stop`` of the table in the ``metrics_step`` shape."""
-    view = View(None, table.step[start:stop].astype(np.float64), names=table.columns[1:], start=start)
+    view = View(None, table.step[start:stop], names=table.columns[1:], start=start)
     return answer_rows(table, view, np.arange(stop - start), {}, ["global_step"])

@@ -93,9 +93,9 @@ def _by_tables(
         area[np.broadcast_to(outside[1:, None, :], area.shape)] = -1.0
         step = np.argmax(area, axis=2)
         # Inclusive prefix composition: step[k] becomes the map from bucket 0's pick to bucket k+1's.
-        shift = 1
+        shift, rows = 1, np.arange(step.shape[0])[:, None]
         while shift < step.shape[0]:
-            step[shift:] = np.take_along_axis(step[shift:], step[:-shift], axis=1)
+            step[shift:] = step[shift:][rows[: step.shape[0] - shift], step[:-shift]]
             shift *= 2
         local[1:] = step[:, first]
     return starts + local

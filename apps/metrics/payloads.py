@@ -48,8 +48,8 @@ class View:
 
 
 def step_view(table: MetricTable) -> View:
-    n = table.n
-    return View(None, table.step[:n].astype(np.float64), names=table.columns[1:])
+    # x stays int64: LTTB converts only the few candidates it looks at.
+    return View(None, table.step[: table.n], names=table.columns[1:])
 
 
 def time_view(table: MetricTable) -> View:
@@ -73,11 +73,15 @@ def select(table: MetricTable, view: View, downsample: int | None) -> tuple[np.n
     if downsample is None or n <= downsample:
         return np.arange(n), {}
     metrics = [m for m in view.names if m in table.numeric and m not in CONTEXT_NUMERIC]
-    finite_x = np.isfinite(view.x)
-    all_finite = bool(finite_x.all())
+    integer_x = view.x.dtype.kind in "iu"
+    finite_x = np.ones(n, dtype=bool) if integer_x else np.isfinite(view.x)
+    all_finite = integer_x or bool(finite_x.all())
     kept: dict[str, np.ndarray] = {}
     for name in metrics:
         y = view.take(table.numeric[name])
+        if all_finite and name not in table.gappy:  # dense: no pass over y to look for gaps
+            kept[name] = downsample_indices(view.x, y, downsample)
+            continue
         valid = ~np.isnan(y)
         if all_finite and valid.all():
             kept[name] = downsample_indices(view.x, y, downsample)
@@ -151,7 +155,7 @@ def fast_body(
     stop = table.n if high is None else int(np.searchsorted(steps, high, side="right"))
     stop = max(start, stop)
     if names is None:
-        view = View(None, steps[start:stop].astype(np.float64), names=table.columns[1:], start=start)
+        view = View(None, steps[start:stop], names=table.columns[1:], start=start)
     else:
         # Only rows where at least one asked-for key has a value.
         has = np.zeros(stop - start, dtype=bool)
@@ -161,7 +165,7 @@ def fast_body(
             if name in table.strings:
                 has |= table.strings[name].codes[start:stop] >= 0
         rows = start + np.flatnonzero(has)
-        view = View(rows, steps[rows].astype(np.float64), names=names)
+        view = View(rows, steps[rows], names=names)
     chosen, kept = select(table, view, downsample)
     return {
         "columns": ["global_step", *view.names],

@@ -46,6 +46,7 @@ class MetricTable:
         self.ts = np.empty(self.capacity, dtype=np.float64)
         self.numeric: dict[str, np.ndarray] = {}
         self.int_columns: set[str] = set()  # numeric columns that only ever held integers
+        self.gappy: set[str] = set()  # numeric columns with a missing value somewhere (sticky)
         self.strings: dict[str, StringColumn] = {}
         self.first_ts = math.inf
         self.skipped = 0
@@ -93,6 +94,8 @@ class MetricTable:
         for name in batch.numeric:
             if name not in self.numeric:
                 self.numeric[name] = np.full(self.capacity, np.nan)
+                if self.n:
+                    self.gappy.add(name)  # the rows before it have no value
                 if name in batch.int_columns:
                     self.int_columns.add(name)
         self.int_columns -= set(batch.numeric) - batch.int_columns
@@ -163,7 +166,13 @@ class MetricTable:
         self.ts[at:end] = ts
         for name, column in self.numeric.items():
             values = numeric.get(name)
-            column[at:end] = np.nan if values is None else values
+            if values is None:
+                column[at:end] = np.nan
+                self.gappy.add(name)
+            else:
+                column[at:end] = values
+                if name not in self.gappy and np.isnan(values).any():
+                    self.gappy.add(name)
         for name, column in self.strings.items():
             values = codes.get(name)
             column.codes[at:end] = -1 if values is None else values
