@@ -59,7 +59,11 @@ def test_a_worker_on_redis_runs_the_queued_tasks(redis_url, tmp_path, live_viewe
         def state() -> dict:
             return viewer.get(f"/api/manifest/tasks/{task_id}").json()
 
-        wait_until(lambda: state()["state"] in ("SUCCESS", "FAILURE"), timeout=45, interval=0.2)
+        try:
+            wait_until(lambda: state()["state"] in ("SUCCESS", "FAILURE"), timeout=120, interval=0.2)
+        except AssertionError:
+            raise AssertionError(f"task still {state()}; worker log:\n{log_path.read_text(errors='replace')}"
+                                 f"\nviewer log:\n{viewer.log()}") from None
         done = state()
         assert done["state"] == "SUCCESS", (done, log_path.read_text(errors="replace"))
         assert done["result"]["total_experiments"] == 3 and done["result"]["revision"] == 1
@@ -67,7 +71,7 @@ def test_a_worker_on_redis_runs_the_queued_tasks(redis_url, tmp_path, live_viewe
 
         # The periodic reconcile, as celery beat would send it.
         client = Celery(broker=redis_url, backend=redis_url)
-        result = client.send_task("runicorn.index.reconcile", queue=queue).get(timeout=30)
+        result = client.send_task("runicorn.index.reconcile", queue=queue).get(timeout=120)
         assert result["scanned"] == 3
     finally:
         worker.terminate()

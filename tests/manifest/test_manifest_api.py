@@ -45,11 +45,11 @@ def test_generate_is_queued_off_the_request_path_and_reports_success(client, sto
         task_id = body["task_id"]
         assert body["state"] == "PENDING" and body["manifest_type"] == "active"
         assert body["status_url"] == f"/api/manifest/tasks/{task_id}"
-        wait_until(lambda: _state(client, task_id)["state"] == "STARTED", timeout=10)
+        wait_until(lambda: _state(client, task_id)["state"] == "STARTED", timeout=60)
         assert not (lock_dir / "active_manifest.json").exists()
         fcntl.flock(held.fileno(), fcntl.LOCK_UN)
 
-    wait_until(lambda: _state(client, task_id)["state"] == "SUCCESS", timeout=20)
+    wait_until(lambda: _state(client, task_id)["state"] == "SUCCESS", timeout=60)
     done = _state(client, task_id)
     assert done["task_id"] == task_id and done["name"] == "runicorn.manifest.generate"
     assert done["error"] is None and done["finished_at"] >= done["started_at"] >= done["submitted_at"]
@@ -63,14 +63,14 @@ def test_generate_is_queued_off_the_request_path_and_reports_success(client, sto
 def test_full_is_the_default_type(client, storage_root):
     make_run(storage_root)
     task_id = client.post("/api/manifest/generate", {}, format="json").json()["task_id"]
-    wait_until(lambda: _state(client, task_id)["state"] == "SUCCESS", timeout=20)
+    wait_until(lambda: _state(client, task_id)["state"] == "SUCCESS", timeout=60)
     assert _state(client, task_id)["result"]["total_experiments"] == 1
 
 
 def test_a_failing_generation_reports_failure(client, storage_root):
     (storage_root / ".runicorn").write_text("a file where the manifest directory should be")
     task_id = client.post("/api/manifest/generate", {"type": "full"}, format="json").json()["task_id"]
-    wait_until(lambda: _state(client, task_id)["state"] == "FAILURE", timeout=20)
+    wait_until(lambda: _state(client, task_id)["state"] == "FAILURE", timeout=60)
     state = _state(client, task_id)
     assert state["result"] is None and "Error" in state["error"]
 
@@ -127,7 +127,7 @@ def test_the_embedded_beat_runs_the_schedule(storage_root):
     state_file = storage_root / ".runicorn" / ".manifest_state.json"
     try:
         wait_until(lambda: state_file.exists() and json.loads(state_file.read_text())["last_revision"] >= 2,
-                   timeout=20)
+                   timeout=60)
     finally:
         stop.set()
         thread.join(timeout=5)
