@@ -157,23 +157,27 @@ def test_requests_while_the_file_grows_always_see_whole_rows(indexed_run):
     assert totals == sorted(totals)
 
 
-def test_the_byte_budget_evicts_the_least_recently_used_run(tmp_path, settings):
-    settings.RUNICORN_METRICS_CACHE_BYTES = 1 << 20
-    cache = MetricsCache(max_bytes=1 << 20, max_entries=100)
+def test_the_byte_budget_evicts_the_least_recently_used_run(tmp_path):
+    lines = "".join(json.dumps(metric_event(s, T0 + s, loss=1.0)) + "\n" for s in range(1, 4001))
     paths = []
     for i in range(3):
         path = tmp_path / f"run{i}.jsonl"
-        path.write_text("".join(json.dumps(metric_event(s, T0 + s, loss=1.0)) + "\n" for s in range(1, 12_000)))
+        path.write_text(lines)
         paths.append(path)
+    one_run = MetricsCache(1 << 30, 100).use(paths[0], lambda entry: entry.nbytes)
+    cache = MetricsCache(max_bytes=int(one_run * 2.5), max_entries=100)
 
-    for path in paths:
+    for path in [paths[0], paths[1], paths[0], paths[2]]:  # run1 is now the least recently used
         cache.use(path, lambda entry: entry.table.n)
 
     stats = cache.stats()
-    assert stats["size"] < 3  # 3 runs of ~400 KB each do not fit in 1 MiB
-    assert stats["bytes"] <= 1 << 20
-    assert cache.use(paths[-1], lambda entry: entry.table.n) == 11_999
-    assert cache.stats()["hits"] == 1  # the most recent run is still there
+    assert stats["size"] == 2 and stats["bytes"] <= cache.max_bytes
+    assert (stats["misses"], stats["hits"]) == (3, 1)
+    cache.use(paths[0], lambda entry: None)
+    cache.use(paths[2], lambda entry: None)
+    assert cache.stats()["hits"] == 3  # run0 and run2 stayed
+    cache.use(paths[1], lambda entry: None)
+    assert cache.stats()["misses"] == 4  # run1 had been evicted
 
 
 def test_the_entry_count_is_bounded_too(tmp_path):
