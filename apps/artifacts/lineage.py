@@ -24,7 +24,7 @@ from runicorn.artifacts.runlink import read_entries
 from apps.runs import indexer
 from apps.runs.models import Run
 
-from .reader import ArtifactMissing, find_run_dir
+from .reader import ArtifactMissing
 
 MAX_DEPTH = 10
 
@@ -61,6 +61,7 @@ class _Graph:
         self.edges: dict[tuple[str, str], dict[str, Any]] = {}
         self._meta: dict[Key, dict[str, Any] | None] = {}
         self._run_dirs: dict[str, Path | None] = {}
+        self._walk: dict[str, Path] | None = None
 
     def metadata(self, key: Key) -> dict[str, Any] | None:
         if key not in self._meta:
@@ -73,9 +74,19 @@ class _Graph:
 
     def run_entries(self, run_id: str, filename: str) -> list[dict[str, Any]]:
         if run_id not in self._run_dirs:
-            self._run_dirs[run_id] = find_run_dir(self.root, run_id) if layout.is_valid_run_id(run_id) else None
+            run_dir = None
+            if layout.is_valid_run_id(run_id):
+                row = Run.objects.filter(run_id=run_id).values_list("run_dir", flat=True).first()
+                run_dir = Path(row) if row else self._walked().get(run_id)
+            self._run_dirs[run_id] = run_dir
         run_dir = self._run_dirs[run_id]
         return read_entries(run_dir, filename) if run_dir else []
+
+    def _walked(self) -> dict[str, Path]:
+        """Every run directory on disk, walked once per graph, for runs the index has not seen."""
+        if self._walk is None:
+            self._walk = {loc.run_id: loc.path for loc in layout.iter_run_dirs(self.root)}
+        return self._walk
 
     def add_artifact(self, key: Key) -> str | None:
         meta = self.metadata(key)
