@@ -324,7 +324,7 @@ class Run:
         version number. ``latest`` always moves to it; other ``aliases`` move to it too."""
         from .artifacts import runlink
 
-        return runlink.log_artifact(self, artifact, aliases=tuple(aliases))
+        return runlink.log_artifact(self, artifact, aliases=aliases)
 
     def use_artifact(self, spec: str, type: str | None = None) -> Any:  # noqa: A002
         """Load ``"name:latest"``, ``"name:v3"`` or ``"name:<alias>"``, record that this run used it,

@@ -106,7 +106,11 @@ def test_aliases_move_and_latest_follows_the_newest(root, src, start_run):
     assert [v["aliases"] for v in index["versions"]] == [[], ["production"], ["latest"]]
     assert read_json(artifact_dir(root, "config", "cfg") / "v2/metadata.json")["aliases"] == ["production"]
     assert run.use_artifact("cfg:production").version == 2
-    assert run.use_artifact("cfg").version == 3  # no alias means latest
+    run.log_artifact(rn.Artifact("cfg", type="config").add_file(src / "f.txt"), aliases="staging")  # one alias
+    assert read_json(artifact_dir(root, "config", "cfg") / "versions.json")["aliases"] == {
+        "latest": 4, "production": 2, "staging": 4}
+    assert run.use_artifact("cfg:v3").aliases == []
+    assert run.use_artifact("cfg").version == 4  # no alias means latest
 
 
 def test_bad_names_types_specs_and_paths_are_refused(root, src, start_run):

@@ -58,6 +58,7 @@ def log_artifact(run: Any, artifact: Artifact, aliases: Sequence[str] = ("latest
     """Save ``artifact`` as a new version created by ``run``; the version number."""
     if not isinstance(artifact, Artifact):
         raise TypeError(f"log_artifact expects a runicorn.Artifact, got {type(artifact).__name__}")
+    aliases = (aliases,) if isinstance(aliases, str) else tuple(aliases)  # "production" is one alias
     parents = [f"{e['name']}:v{e['version']}" for e in read_entries(run.run_dir, layout.ARTIFACTS_USED_FILE)]
     version = store.save_version(Path(run.storage_root), artifact, run.id, aliases=aliases, parent_artifacts=parents)
     manifest = artifact.manifest or {}
