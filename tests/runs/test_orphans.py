@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import os
 import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -24,7 +23,7 @@ STALE = records.REMOTE_STALE_SECONDS
 
 def _dead_pid() -> int:
     """The pid of a process that has exited and been reaped."""
-    proc = subprocess.Popen([sys.executable, "-c", ""])
+    proc = subprocess.Popen(["true"])
     proc.wait()
     return proc.pid
 
@@ -80,7 +79,7 @@ def test_a_deleted_run_is_left_alone(storage_root, reindex):
 
 
 def test_reap_orphans_notices_a_process_that_died_after_indexing(api, storage_root, reindex):
-    proc = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    proc = subprocess.Popen(["sleep", "60"])
     try:
         run = make_run(storage_root, status="running", hostname=HERE, pid=proc.pid)
         reindex()
