@@ -9,11 +9,14 @@ scan (log2(buckets) vectorised steps). The result is exactly what the sequential
 
 Long series are first reduced to the minimum and maximum of small equal blocks (MinMaxLTTB,
 Van Der Donckt et al., 2023): a few candidates per output point, found with two vectorised
-reductions, which also keeps every block's peak. The global minimum and maximum are always
-added, as are the first and last points.
+reductions, which also keeps every block's peak. Block sizes are powers of two, so the grid does
+not move as a run grows and a table can keep the blocks' extremes between requests. The global
+minimum and maximum are always added, as are the first and last points.
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 import numpy as np
 
@@ -21,14 +24,22 @@ PRESELECT_RATIO = 4  # candidates per output point kept by the min/max pre-pass
 MAX_TABLE_WIDTH = 16  # wider buckets (only when lttb() is called without the pre-pass) loop instead
 
 
-def downsample_indices(x: np.ndarray, y: np.ndarray, n_out: int) -> np.ndarray:
-    """Sorted indices of about ``n_out`` points of the series ``(x, y)`` (x ascending, no NaN)."""
+BlockSource = Callable[[int, int], tuple[np.ndarray, np.ndarray]]
+
+
+def downsample_indices(x: np.ndarray, y: np.ndarray, n_out: int, blocks: BlockSource | None = None) -> np.ndarray:
+    """Sorted indices of about ``n_out`` points of the series ``(x, y)`` (x ascending, no NaN).
+
+    ``blocks(size, count)``, when given, returns the argmin and argmax of each of the first
+    ``count`` blocks of ``size`` points from index 1 — a table remembers them between requests,
+    so after an append only the new blocks are scanned.
+    """
     n = int(y.shape[0])
     if n <= n_out or n_out < 3:
         return np.arange(n)
     if n > PRESELECT_RATIO * n_out:
         # The global extremes are among the blocks' extremes: no second pass over y for them.
-        candidates = _minmax_candidates(y, PRESELECT_RATIO * n_out // 2)
+        candidates = _minmax_candidates(y, PRESELECT_RATIO * n_out // 2, blocks)
         cy = y[candidates]
         picked = candidates[lttb(x[candidates], cy, n_out)]
         extremes = candidates[[int(np.argmin(cy)), int(np.argmax(cy))]]
@@ -115,15 +126,25 @@ def _sequential(
     return picked
 
 
-def _minmax_candidates(y: np.ndarray, n_blocks: int) -> np.ndarray:
-    """Sorted: first, last, and the min and max of ``n_blocks`` equal blocks of the points between."""
+def block_size(inner: int, n_blocks: int) -> int:
+    """A power of two, so the block grid stays put while a run grows (and can be remembered)."""
+    return 1 << max(0, (inner // max(1, n_blocks)).bit_length() - 1)
+
+
+def block_extremes(y: np.ndarray, size: int, first: int, count: int) -> tuple[np.ndarray, np.ndarray]:
+    """Argmin and argmax (indices into ``y``) of blocks ``first..first+count`` of ``size`` from index 1."""
+    body = y[1 + first * size : 1 + (first + count) * size].reshape(count, size)
+    base = 1 + (first + np.arange(count)) * size
+    return base + np.argmin(body, axis=1), base + np.argmax(body, axis=1)
+
+
+def _minmax_candidates(y: np.ndarray, n_blocks: int, blocks: BlockSource | None = None) -> np.ndarray:
+    """Sorted: first, last, and the min and max of equal blocks of the points between."""
     n = int(y.shape[0])
     inner = n - 2
-    size = max(1, -(-inner // n_blocks))
+    size = block_size(inner, n_blocks)
     full = inner // size
-    body = y[1 : 1 + full * size].reshape(full, size)
-    base = 1 + np.arange(full) * size
-    lows, highs = base + np.argmin(body, axis=1), base + np.argmax(body, axis=1)
+    lows, highs = blocks(size, full) if blocks is not None else block_extremes(y, size, 0, full)
     pairs = [np.minimum(lows, highs), np.maximum(lows, highs)]
     tail_start = 1 + full * size
     if tail_start < n - 1:

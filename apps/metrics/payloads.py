@@ -10,6 +10,7 @@ kept on every row that has them.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 import numpy as np
@@ -80,7 +81,10 @@ def select(table: MetricTable, view: View, downsample: int | None) -> tuple[np.n
     for name in metrics:
         y = view.take(table.numeric[name])
         if all_finite and name not in table.gappy:  # dense: no pass over y to look for gaps
-            kept[name] = downsample_indices(view.x, y, downsample)
+            # In table order from row 0, the table's remembered block extremes apply.
+            remembered = view.rows is None and view.start == 0
+            blocks = partial(table.block_extremes, name) if remembered else None
+            kept[name] = downsample_indices(view.x, y, downsample, blocks)
             continue
         valid = ~np.isnan(y)
         if all_finite and valid.all():

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from .lttb import block_extremes
 from .parsing import EventBatch
 
 
@@ -47,6 +48,9 @@ class MetricTable:
         self.numeric: dict[str, np.ndarray] = {}
         self.int_columns: set[str] = set()  # numeric columns that only ever held integers
         self.gappy: set[str] = set()  # numeric columns with a missing value somewhere (sticky)
+        # (column, block size) -> argmin/argmax of complete blocks from row 1, for LTTB's pre-pass;
+        # a write at row r drops the blocks from r on.
+        self._blocks: dict[tuple[str, int], tuple[np.ndarray, np.ndarray]] = {}
         self.strings: dict[str, StringColumn] = {}
         self.first_ts = math.inf
         self.skipped = 0
@@ -72,6 +76,19 @@ class MetricTable:
         per_row = 16 + 8 * len(self.numeric) + 4 * len(self.strings)
         text = sum(sum(len(v) + 50 for v in col.values) for col in self.strings.values())
         return self.capacity * per_row + text
+
+    def block_extremes(self, name: str, size: int, count: int) -> tuple[np.ndarray, np.ndarray]:
+        """Argmin/argmax of the first ``count`` blocks of ``size`` rows from row 1 (dense columns)."""
+        key = (name, size)
+        lows, highs = self._blocks.get(key, (np.empty(0, np.int64), np.empty(0, np.int64)))
+        known = lows.shape[0]
+        if known < count:
+            more = block_extremes(self.numeric[name], size, known, count - known)
+            lows, highs = np.concatenate([lows, more[0]]), np.concatenate([highs, more[1]])
+            if len(self._blocks) >= 16 and key not in self._blocks:
+                self._blocks.pop(next(iter(self._blocks)))
+            self._blocks[key] = (lows, highs)
+        return lows[:count], highs[:count]
 
     def rows_changed_since(self, version: int) -> int | None:
         """First row index changed after ``version``; None when the log no longer reaches back."""
@@ -161,6 +178,10 @@ class MetricTable:
         codes: dict[str, np.ndarray],
     ) -> None:
         end = at + step.shape[0]
+        for (name, size), (lows, highs) in list(self._blocks.items()):
+            keep = max(0, (at - 1) // size)  # blocks wholly before row `at`
+            if keep < lows.shape[0]:
+                self._blocks[(name, size)] = (lows[:keep], highs[:keep])
         self._reserve(end)
         self.step[at:end] = step
         self.ts[at:end] = ts

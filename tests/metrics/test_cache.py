@@ -188,3 +188,28 @@ def test_the_entry_count_is_bounded_too(tmp_path):
         cache.use(path, lambda entry: None)
 
     assert cache.stats()["size"] == 2
+
+
+def test_answers_after_appends_and_merges_equal_a_cold_read(tmp_path):
+    from apps.metrics.payloads import metrics_body
+
+    path = tmp_path / "events.jsonl"
+
+    def write(steps_: range | list[int], phase: float) -> None:
+        with open(path, "a") as fh:
+            for s in steps_:
+                event = metric_event(s, T0 + s, loss=1 / s + phase * (s % 7), acc=(s * 37 % 101) / 101)
+                fh.write(json.dumps(event) + "\n")
+
+    def answer(cache: MetricsCache) -> dict:  # type: ignore[type-arg]
+        return cache.use(path, lambda entry: metrics_body(entry.table, "step", 400))
+
+    write(range(1, 30_001), 0.0)
+    warm = MetricsCache(1 << 30, 10)
+    answer(warm)
+    next_step = 30_001
+    for round_, extra in enumerate([[], [next_step - 1], [12_345], [29_000, 5]]):
+        write(range(next_step, next_step + 2_500), 0.01 * (round_ + 1))
+        next_step += 2_500
+        write(extra, 0.5)  # values for steps already in the table: rows re-merged from there on
+        assert answer(warm) == answer(MetricsCache(1 << 30, 10)), f"round {round_}"
