@@ -128,7 +128,8 @@ def _sequential(
 
 def block_size(inner: int, n_blocks: int) -> int:
     """A power of two, so the block grid stays put while a run grows (and can be remembered)."""
-    return 1 << max(0, (inner // max(1, n_blocks)).bit_length() - 1)
+    wanted = max(1, -(-inner // max(1, n_blocks)))  # at most n_blocks blocks: round the size up
+    return 1 << (wanted - 1).bit_length()
 
 
 def block_extremes(y: np.ndarray, size: int, first: int, count: int) -> tuple[np.ndarray, np.ndarray]:
