@@ -20,6 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from asgiref.sync import iscoroutinefunction, markcoroutinefunction, sync_to_async
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -124,31 +125,63 @@ def count_request(request: HttpRequest) -> Usage | None:
     )
 
 
+def _applies(request: HttpRequest) -> bool:
+    return (
+        settings.RUNICORN_RATE_LIMIT_ENABLED
+        and request.path_info.startswith(API_PREFIX)
+        and request.method != "OPTIONS"  # CORS preflights are free, as in the reference
+    )
+
+
+def _refusal(request: HttpRequest, usage: Usage) -> HttpResponse:
+    log.warning("rate limit exceeded: %s %s from %s", request.method, request.path_info, client_ip(request))
+    response = JsonResponse(
+        {"detail": f"Rate limit exceeded; retry in {usage.reset} s", "retry_after": usage.reset}, status=429
+    )
+    response["Retry-After"] = str(usage.reset)
+    return response
+
+
+def _with_headers(response: HttpResponse, usage: Usage) -> HttpResponse:
+    response["X-RateLimit-Limit"] = str(usage.limit)
+    response["X-RateLimit-Remaining"] = str(usage.remaining)
+    response["X-RateLimit-Reset"] = str(usage.reset)
+    return response
+
+
+# The cache may be Redis (network I/O): counted in a worker thread, never on the event loop.
+_count_in_thread = sync_to_async(count_request, thread_sensitive=False)
+
+
 class RateLimitMiddleware:
-    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+    """Sync and async: a sync-only middleware would make Django run every async view (the metrics
+    endpoints) through its single sync thread, one request at a time."""
+
+    sync_capable = True
+    async_capable = True
+
+    def __init__(self, get_response: Callable[[HttpRequest], Any]) -> None:
         self.get_response = get_response
+        self.is_async = iscoroutinefunction(get_response)
+        if self.is_async:
+            markcoroutinefunction(self)
         _rules()  # misconfiguration fails when the server starts
 
-    def __call__(self, request: HttpRequest) -> HttpResponse:
-        if (
-            not settings.RUNICORN_RATE_LIMIT_ENABLED
-            or not request.path_info.startswith(API_PREFIX)
-            or request.method == "OPTIONS"  # CORS preflights are free, as in the reference
-        ):
+    def __call__(self, request: HttpRequest) -> Any:
+        if self.is_async:
+            return self._acall(request)
+        if not _applies(request):
             return self.get_response(request)
         usage = count_request(request)
         if usage is None:
             return self.get_response(request)
-        if usage.exceeded:
-            log.warning("rate limit exceeded: %s %s from %s", request.method, request.path_info, client_ip(request))
-            response: HttpResponse = JsonResponse(
-                {"detail": f"Rate limit exceeded; retry in {usage.reset} s", "retry_after": usage.reset},
-                status=429,
-            )
-            response["Retry-After"] = str(usage.reset)
-        else:
-            response = self.get_response(request)
-        response["X-RateLimit-Limit"] = str(usage.limit)
-        response["X-RateLimit-Remaining"] = str(usage.remaining)
-        response["X-RateLimit-Reset"] = str(usage.reset)
-        return response
+        return _with_headers(_refusal(request, usage) if usage.exceeded else self.get_response(request), usage)
+
+    async def _acall(self, request: HttpRequest) -> HttpResponse:
+        if not _applies(request):
+            return await self.get_response(request)  # type: ignore[no-any-return]
+        usage = await _count_in_thread(request)
+        if usage is None:
+            return await self.get_response(request)  # type: ignore[no-any-return]
+        response = _refusal(request, usage) if usage.exceeded else await self.get_response(request)
+        return _with_headers(response, usage)

@@ -222,3 +222,21 @@ def test_a_viewer_process_and_this_one_share_the_counters_through_redis(limits, 
              viewer.get("/api/projects").status_code]
 
     assert codes == [200, 200, 200, 429, 429]
+
+
+@pytest.mark.asyncio
+@pytest.mark.django_db(transaction=True)
+async def test_under_asgi_async_views_are_limited_without_a_sync_detour(limits, settings, async_client, caplog):
+    limits({"GET /api/metrics/cache/stats": "2/h"})  # an async view of apps.metrics
+    settings.DEBUG = True  # Django logs each middleware it has to adapt only in DEBUG
+    caplog.set_level("DEBUG", logger="django.request")
+    from django.core.handlers.asgi import ASGIHandler
+
+    ASGIHandler()  # builds the async middleware chain, as daphne's application does
+
+    answers = [await async_client.get("/api/metrics/cache/stats") for _ in range(3)]
+
+    assert [a.status_code for a in answers] == [200, 200, 429]
+    assert [a["X-RateLimit-Remaining"] for a in answers] == ["1", "0", "0"]
+    adapted = [r.getMessage() for r in caplog.records if "ratelimit" in r.getMessage()]
+    assert adapted == [], "the rate limiter forced Django to adapt the async chain"
