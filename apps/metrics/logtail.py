@@ -79,7 +79,9 @@ class LogTail:
                 st = os.fstat(fh.fileno())
                 restarted = False
                 if (st.st_dev, st.st_ino) != self.ident or st.st_size < self.offset:
-                    self.ident, self.offset, restarted = (st.st_dev, st.st_ino), 0, True
+                    # A first open (start() found no file) is no restart for the client.
+                    restarted = self.ident is not None
+                    self.ident, self.offset = (st.st_dev, st.st_ino), 0
                 if st.st_size == self.offset:
                     return TailResult([], restarted)
                 fh.seek(self.offset)
