@@ -1,14 +1,54 @@
 import "@mantine/core/styles.css";
-import { MantineProvider } from "@mantine/core";
+import { lazy, Suspense } from "react";
+import { Center, Loader, MantineProvider, createTheme } from "@mantine/core";
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
+import { BrowserRouter, Navigate, Route, Routes } from "react-router-dom";
+import { Shell } from "./components/Shell";
+import { ExperimentsPage } from "./pages/experiments/ExperimentsPage";
 
-const queryClient = new QueryClient();
+// The experiments list is the landing page and ships in the main bundle; the pages with charts
+// (uPlot) load on first visit.
+const RunPage = lazy(() => import("./pages/run/RunPage"));
+const ComparePage = lazy(() => import("./pages/compare/ComparePage"));
+const RecycleBinPage = lazy(() => import("./pages/recycle/RecycleBinPage"));
+
+const queryClient = new QueryClient({
+  defaultOptions: {
+    queries: { retry: 1, refetchOnWindowFocus: false, staleTime: 5_000 },
+  },
+});
+
+const theme = createTheme({
+  primaryColor: "indigo",
+  fontFamily: "system-ui, -apple-system, 'Segoe UI', Roboto, 'Noto Sans SC', 'PingFang SC', sans-serif",
+});
+
+function PageLoader() {
+  return (
+    <Center h={300}>
+      <Loader />
+    </Center>
+  );
+}
 
 export function App() {
   return (
-    <MantineProvider defaultColorScheme="auto">
+    <MantineProvider theme={theme} defaultColorScheme="light">
       <QueryClientProvider client={queryClient}>
-        <main>Runicorn</main>
+        <BrowserRouter>
+          <Shell>
+            <Suspense fallback={<PageLoader />}>
+              <Routes>
+                <Route path="/" element={<ExperimentsPage />} />
+                <Route path="/experiments" element={<ExperimentsPage />} />
+                <Route path="/runs/:runId" element={<RunPage />} />
+                <Route path="/compare" element={<ComparePage />} />
+                <Route path="/recycle-bin" element={<RecycleBinPage />} />
+                <Route path="*" element={<Navigate to="/" replace />} />
+              </Routes>
+            </Suspense>
+          </Shell>
+        </BrowserRouter>
       </QueryClientProvider>
     </MantineProvider>
   );

@@ -1,0 +1,88 @@
+import type { ReactNode } from "react";
+import { ActionIcon, AppShell, Group, NativeSelect, Text, Tooltip, useComputedColorScheme, useMantineColorScheme } from "@mantine/core";
+import { useTranslation } from "react-i18next";
+import { NavLink as RouterLink } from "react-router-dom";
+import { LANGUAGES, setLanguage, type Language } from "../i18n";
+import classes from "./Shell.module.css";
+
+function Logo() {
+  return (
+    <svg width="22" height="22" viewBox="0 0 24 24" aria-hidden="true" className={classes.logo}>
+      <path d="M4 20 L12 3 L20 20 Z" fill="var(--mantine-primary-color-filled)" />
+      <path d="M12 3 L14.5 9 L9.5 9 Z" fill="#fab005" />
+    </svg>
+  );
+}
+
+function ThemeToggle() {
+  const { t } = useTranslation();
+  const { setColorScheme } = useMantineColorScheme();
+  const scheme = useComputedColorScheme("light");
+  return (
+    <Tooltip label={t("app.theme")}>
+      <ActionIcon
+        variant="default"
+        size="lg"
+        aria-label={t("app.theme")}
+        data-testid="theme-toggle"
+        data-scheme={scheme}
+        onClick={() => setColorScheme(scheme === "dark" ? "light" : "dark")}
+      >
+        {scheme === "dark" ? "☀" : "☾"}
+      </ActionIcon>
+    </Tooltip>
+  );
+}
+
+function LanguageSelect() {
+  const { t, i18n } = useTranslation();
+  return (
+    <NativeSelect
+      aria-label={t("app.language")}
+      data-testid="language-select"
+      value={i18n.language}
+      data={LANGUAGES.map((l) => ({ value: l.value, label: l.label }))}
+      onChange={(e) => setLanguage(e.currentTarget.value as Language)}
+      w={110}
+    />
+  );
+}
+
+export function Shell({ children }: { children: ReactNode }) {
+  const { t } = useTranslation();
+  const links = [
+    { to: "/", label: t("app.experiments"), end: true },
+    { to: "/compare", label: t("app.compare"), end: false },
+    { to: "/recycle-bin", label: t("app.recycleBin"), end: false },
+  ];
+  return (
+    <AppShell header={{ height: 56 }} padding="md">
+      <AppShell.Header>
+        <Group h="100%" px="md" justify="space-between" wrap="nowrap">
+          <Group gap="lg" wrap="nowrap">
+            <Text fw={700} size="lg" component={RouterLink} to="/" className={classes.brand}>
+              <Logo /> {t("app.title")}
+            </Text>
+            <nav className={classes.nav}>
+              {links.map((link) => (
+                <RouterLink
+                  key={link.to}
+                  to={link.to}
+                  end={link.end}
+                  className={({ isActive }) => (isActive ? `${classes.link} ${classes.active}` : classes.link)}
+                >
+                  {link.label}
+                </RouterLink>
+              ))}
+            </nav>
+          </Group>
+          <Group gap="xs" wrap="nowrap">
+            <LanguageSelect />
+            <ThemeToggle />
+          </Group>
+        </Group>
+      </AppShell.Header>
+      <AppShell.Main>{children}</AppShell.Main>
+    </AppShell>
+  );
+}

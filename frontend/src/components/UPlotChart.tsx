@@ -1,0 +1,161 @@
+import { useEffect, useMemo, useRef } from "react";
+import { useComputedColorScheme } from "@mantine/core";
+import uPlot from "uplot";
+import "uplot/dist/uPlot.min.css";
+import { formatDuration, formatNumber } from "../lib/format";
+import { useWidth } from "../lib/useInView";
+
+export interface ChartSeries {
+  label: string;
+  color: string;
+  width?: number;
+  /** 0..1; faint raw data behind a smoothed line. */
+  alpha?: number;
+  /** Left out of the test attributes (a derived line such as the smoothed one). */
+  derived?: boolean;
+}
+
+interface Props {
+  /** `[x, y1, y2, ...]`, x sorted ascending. */
+  data: uPlot.AlignedData;
+  series: ChartSeries[];
+  height?: number;
+  xTime?: boolean;
+  logY?: boolean;
+  /** A drag selected `[min, max]` on the x axis (the chart itself does not zoom). */
+  onSelectX?: (min: number, max: number) => void;
+  onReset?: () => void;
+  testId?: string;
+}
+
+function withAlpha(color: string, alpha: number): string {
+  const hex = color.replace("#", "");
+  const full = hex.length === 3 ? hex.split("").map((c) => c + c).join("") : hex;
+  const value = parseInt(full, 16);
+  return `rgba(${(value >> 16) & 255}, ${(value >> 8) & 255}, ${value & 255}, ${alpha})`;
+}
+
+const stepTick = (v: number) => (Math.abs(v) >= 1e6 ? `${v / 1e6}M` : Math.abs(v) >= 1e3 ? `${v / 1e3}k` : String(v));
+
+/**
+ * What the tests read: per series (raw ones only) its number of points and last point. uPlot draws
+ * on a canvas, so this is how a browser test sees what the chart holds.
+ */
+function describe(data: uPlot.AlignedData, series: ChartSeries[]) {
+  const x = data[0] as ArrayLike<number>;
+  const counts: number[] = [];
+  let lastX: number | null = null;
+  let lastY: number | null = null;
+  series.forEach((s, i) => {
+    if (s.derived) return;
+    const ys = data[i + 1] as ArrayLike<number | null | undefined>;
+    let count = 0;
+    for (let j = 0; j < ys.length; j++) {
+      const v = ys[j];
+      if (v !== null && v !== undefined) {
+        count += 1;
+        if (counts.length === 0) {
+          lastX = x[j] ?? null;
+          lastY = v;
+        }
+      }
+    }
+    counts.push(count);
+  });
+  return {
+    "data-series": series.filter((s) => !s.derived).map((s) => s.label).join("|"),
+    "data-series-points": counts.join(","),
+    "data-points": String(counts[0] ?? 0),
+    "data-last-x": lastX === null ? "" : String(lastX),
+    "data-last-y": lastY === null ? "" : String(lastY),
+  };
+}
+
+export function UPlotChart({ data, series, height = 220, xTime = false, logY = false, onSelectX, onReset, testId }: Props) {
+  const holder = useRef<HTMLDivElement>(null);
+  const plot = useRef<uPlot | null>(null);
+  const width = useWidth(holder);
+  const scheme = useComputedColorScheme("light");
+  const callbacks = useRef({ onSelectX, onReset });
+  callbacks.current = { onSelectX, onReset };
+  const dataRef = useRef(data);
+  dataRef.current = data;
+
+  const seriesKey = series.map((s) => `${s.label}:${s.color}:${s.alpha ?? 1}:${s.width ?? 1.5}`).join("|");
+
+  // (Re)create the plot when its structure changes; data updates below go through setData.
+  useEffect(() => {
+    const element = holder.current;
+    if (!element || width <= 0) return;
+    const axis = scheme === "dark" ? "#a6a7ab" : "#495057";
+    const grid = scheme === "dark" ? "rgba(255,255,255,0.08)" : "rgba(0,0,0,0.07)";
+    const options: uPlot.Options = {
+      width,
+      height,
+      legend: { show: series.length > 1 || series.some((s) => s.derived) ? true : false, live: true },
+      cursor: { drag: { x: true, y: false, setScale: false }, points: { size: 6 } },
+      scales: { x: { time: false }, y: logY ? { distr: 3 } : { auto: true } },
+      axes: [
+        {
+          stroke: axis,
+          grid: { stroke: grid, width: 1 },
+          ticks: { stroke: grid, width: 1 },
+          values: (_u, splits) => splits.map((v) => (xTime ? formatDuration(v) : stepTick(v))),
+        },
+        {
+          stroke: axis,
+          grid: { stroke: grid, width: 1 },
+          ticks: { stroke: grid, width: 1 },
+          size: 60,
+          values: (_u, splits) => splits.map((v) => formatNumber(v)),
+        },
+      ],
+      series: [
+        { label: xTime ? "s" : "step", value: (_u, v) => (v === null ? "—" : xTime ? formatDuration(v) : String(v)) },
+        ...series.map((s) => ({
+          label: s.label,
+          stroke: s.alpha !== undefined && s.alpha < 1 ? withAlpha(s.color, s.alpha) : s.color,
+          width: s.width ?? 1.5,
+          spanGaps: true,
+          points: { show: false },
+          value: (_u: uPlot, v: number | null) => (v === null ? "—" : formatNumber(v)),
+        })),
+      ],
+      hooks: {
+        setSelect: [
+          (u) => {
+            const sel = u.select;
+            if (sel.width > 3 && callbacks.current.onSelectX) {
+              const min = u.posToVal(sel.left, "x");
+              const max = u.posToVal(sel.left + sel.width, "x");
+              callbacks.current.onSelectX(min, max);
+            }
+            u.setSelect({ left: 0, top: 0, width: 0, height: 0 }, false);
+          },
+        ],
+      },
+    };
+    const u = new uPlot(options, dataRef.current, element);
+    const reset = () => callbacks.current.onReset?.();
+    u.over.addEventListener("dblclick", reset);
+    plot.current = u;
+    return () => {
+      u.over.removeEventListener("dblclick", reset);
+      u.destroy();
+      plot.current = null;
+    };
+    // width is handled by setSize below once the plot exists; only a first width creates it.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [seriesKey, height, xTime, logY, scheme, width > 0]);
+
+  useEffect(() => {
+    if (plot.current && width > 0) plot.current.setSize({ width, height });
+  }, [width, height]);
+
+  useEffect(() => {
+    plot.current?.setData(data);
+  }, [data]);
+
+  const attributes = useMemo(() => describe(data, series), [data, series]);
+  return <div ref={holder} data-testid={testId} data-chart="uplot" {...attributes} style={{ width: "100%", minHeight: height }} />;
+}

@@ -1,0 +1,181 @@
+import { useCallback, useMemo, useState } from "react";
+import { Alert, Anchor, Box, Button, Center, Group, Loader, NativeSelect, Pagination, Paper, Stack, Text } from "@mantine/core";
+import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useTranslation } from "react-i18next";
+import { Link, useNavigate, useSearchParams } from "react-router-dom";
+import { ApiError, api } from "../../api/client";
+import type { SortField } from "../../api/types";
+import { ErrorAlert } from "../../components/ErrorAlert";
+import { DeleteDialog } from "./DeleteDialog";
+import { ExperimentsTable } from "./ExperimentsTable";
+import { FilterBar } from "./FilterBar";
+import { DEFAULT_FILTERS, PER_PAGE_CHOICES, isFiltered, readFilters, toQuery, writeFilters, type ExperimentFilters } from "./filters";
+import { ProjectSidebar } from "./ProjectSidebar";
+import { QueryBox } from "./QueryBox";
+import classes from "./ExperimentsPage.module.css";
+
+export function ExperimentsPage() {
+  const { t } = useTranslation();
+  const navigate = useNavigate();
+  const queryClient = useQueryClient();
+  const [params, setParams] = useSearchParams();
+  const filters = useMemo(() => readFilters(params), [params]);
+  const [selected, setSelected] = useState<Set<string>>(new Set());
+  const [confirming, setConfirming] = useState(false);
+  const [deletedCount, setDeletedCount] = useState<number | null>(null);
+
+  const update = useCallback(
+    (patch: Partial<ExperimentFilters>) => {
+      // Any change but paging starts at page 1 again.
+      const next = { ...filters, ...patch, page: patch.page ?? 1 };
+      setParams(writeFilters(next), { replace: patch.page === undefined && ("search" in patch || "bestMin" in patch || "bestMax" in patch) });
+    },
+    [filters, setParams],
+  );
+
+  const query = useQuery({
+    queryKey: ["experiments", toQuery(filters)],
+    queryFn: () => api.experiments(toQuery(filters)),
+    placeholderData: keepPreviousData,
+    retry: (count, error) => !(error instanceof ApiError && error.status === 400) && count < 1,
+  });
+
+  const remove = useMutation({
+    mutationFn: (ids: string[]) => api.softDelete(ids),
+    onSuccess: (result, ids) => {
+      setDeletedCount(Object.values(result.results).filter((r) => r.success).length);
+      setSelected((current) => new Set([...current].filter((id) => !ids.includes(id))));
+      setConfirming(false);
+      void queryClient.invalidateQueries({ queryKey: ["experiments"] });
+      void queryClient.invalidateQueries({ queryKey: ["projects"] });
+      void queryClient.invalidateQueries({ queryKey: ["recycle-bin"] });
+    },
+  });
+
+  const error = query.error;
+  const queryError = error instanceof ApiError && error.param === "q" ? error : null;
+  const rows = query.data?.experiments ?? [];
+  const total = query.data?.total ?? 0;
+  const pages = Math.max(1, Math.ceil(total / filters.perPage));
+
+  const toggle = (id: string) =>
+    setSelected((current) => {
+      const next = new Set(current);
+      if (next.has(id)) next.delete(id);
+      else next.add(id);
+      return next;
+    });
+  const togglePage = (select: boolean) =>
+    setSelected((current) => {
+      const next = new Set(current);
+      for (const r of rows) {
+        if (select) next.add(r.id);
+        else next.delete(r.id);
+      }
+      return next;
+    });
+  const sort = (field: SortField) =>
+    update({ orderBy: field, orderDesc: field === filters.orderBy ? !filters.orderDesc : true });
+
+  return (
+    <div className={classes.layout}>
+      <Box className={classes.sidebar} visibleFrom="md">
+        <ProjectSidebar project={filters.project} name={filters.name} onSelect={(project, name) => update({ project, name })} />
+      </Box>
+      <Stack gap="sm" className={classes.main}>
+        <FilterBar
+          filters={filters}
+          onChange={update}
+          onReset={isFiltered(filters) ? () => setParams(writeFilters({ ...DEFAULT_FILTERS, perPage: filters.perPage })) : null}
+        />
+        <QueryBox value={filters.q} onSubmit={(q) => update({ q })} error={queryError} />
+        {deletedCount !== null && (
+          <Alert color="teal" withCloseButton onClose={() => setDeletedCount(null)} data-testid="deleted-notice">
+            {t("experiments.deleted", { count: deletedCount })}{" "}
+            <Anchor component={Link} to="/recycle-bin">
+              {t("experiments.openRecycleBin")}
+            </Anchor>
+          </Alert>
+        )}
+        <Group justify="space-between">
+          <Group gap="xs">
+            <Text size="sm" c="dimmed" data-testid="selection-count">
+              {t("experiments.selected", { count: selected.size })}
+            </Text>
+            <Button
+              size="xs"
+              variant="light"
+              disabled={selected.size === 0}
+              onClick={() => navigate(`/compare?runs=${[...selected].join(",")}`)}
+              data-testid="compare-selected"
+            >
+              {t("experiments.compareSelected")}
+            </Button>
+            <Button size="xs" variant="light" color="red" disabled={selected.size === 0} onClick={() => setConfirming(true)} data-testid="delete-selected">
+              {t("experiments.deleteSelected")}
+            </Button>
+            {selected.size > 0 && (
+              <Button size="xs" variant="subtle" onClick={() => setSelected(new Set())}>
+                {t("common.clear")}
+              </Button>
+            )}
+          </Group>
+          <Group gap="xs">
+            {query.isFetching && <Loader size="xs" />}
+            {query.data && (
+              <Text size="sm" c="dimmed" data-testid="total">
+                {t("experiments.total", { total: total.toLocaleString() })} · {t("experiments.queryTime", { ms: query.data.query_time_ms })}
+              </Text>
+            )}
+          </Group>
+        </Group>
+        {error && !queryError && <ErrorAlert error={error} onRetry={() => void query.refetch()} />}
+        <Paper withBorder radius="sm">
+          {query.isPending ? (
+            <Center h={200}>
+              <Loader />
+            </Center>
+          ) : rows.length === 0 ? (
+            <Center h={120}>
+              <Text c="dimmed" data-testid="empty">
+                {t("experiments.empty")}
+              </Text>
+            </Center>
+          ) : (
+            <ExperimentsTable
+              rows={rows}
+              selected={selected}
+              onToggle={toggle}
+              onTogglePage={togglePage}
+              orderBy={filters.orderBy}
+              orderDesc={filters.orderDesc}
+              onSort={sort}
+            />
+          )}
+        </Paper>
+        <Group justify="space-between">
+          <Pagination total={pages} value={Math.min(filters.page, pages)} onChange={(page) => update({ page })} size="sm" data-testid="pagination" />
+          <Group gap="xs">
+            <Text size="sm" c="dimmed">
+              {t("experiments.perPage")}
+            </Text>
+            <NativeSelect
+              size="xs"
+              data={PER_PAGE_CHOICES}
+              value={String(filters.perPage)}
+              onChange={(e) => update({ perPage: Number(e.currentTarget.value) })}
+              aria-label={t("experiments.perPage")}
+            />
+          </Group>
+        </Group>
+      </Stack>
+      <DeleteDialog
+        count={selected.size}
+        opened={confirming}
+        busy={remove.isPending}
+        onCancel={() => setConfirming(false)}
+        onConfirm={() => remove.mutate([...selected])}
+      />
+    </div>
+  );
+}
