@@ -253,3 +253,38 @@ def test_sshd_fixture_accepts_password_logins(sshd):
         assert stdout.read().decode().strip() == user
     finally:
         client.close()
+
+
+class _CallCounter:
+    """A wrapper around an SFTP client: counts the client's method calls, forwards everything."""
+
+    def __init__(self, sftp):
+        self._sftp = sftp
+        self.calls = 0
+
+    def __getattr__(self, name):
+        attr = getattr(self._sftp, name)
+        if not callable(attr):
+            return attr
+
+        def counted(*args, **kwargs):
+            self.calls += 1
+            return attr(*args, **kwargs)
+
+        return counted
+
+
+def test_a_wrapped_client_is_used_alone_and_still_syncs(sftp, tmp_path):
+    remote, cache = tmp_path / "remote", tmp_path / "cache"
+    make_root(remote, 10)
+    ManifestGenerator(remote).generate()
+    wrapped = _CallCounter(sftp)  # not a paramiko SFTPClient: no extra channels, one worker
+
+    stats = ManifestSyncClient(wrapped, str(remote), cache, jitter_max=0).sync()
+
+    assert stats["files_synced"] == 50 and stats["failed_count"] == 0
+    assert _run_files(cache) == _run_files(remote)
+    ManifestGenerator(remote).generate()
+    before = wrapped.calls
+    assert ManifestSyncClient(wrapped, str(remote), cache, jitter_max=0).sync()["files_synced"] == 0
+    assert wrapped.calls - before == 3  # heads of the full and active manifests, the full one's download

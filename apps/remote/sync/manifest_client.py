@@ -137,6 +137,8 @@ class ManifestSyncClient:
         applied = state.manifests.get(kind.value, {}).get("snapshot_id")
         if head_snapshot is not None and head_snapshot == applied:
             return None
+        if head_snapshot is None and not required:
+            return None  # the .json is written before its .gz: no .json, no manifest of this kind
         try:
             manifest = self._download(kind, stats)
         except ManifestUnavailable:

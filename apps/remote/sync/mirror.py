@@ -155,7 +155,7 @@ class Mirror:
         running: dict[Future[tuple[int, int, bool]], _Action] = {}
         completed = 0
         last_save = time.monotonic()
-        workers = self.pool.workers
+        workers = self.pool.prepare(total)
         with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="runicorn-sync") as pool:
             try:
                 for action in _take(pending, workers * 2):
@@ -217,8 +217,11 @@ class Mirror:
         raise AssertionError("unreachable")
 
     def _transfer_once(self, action: _Action) -> tuple[int, int, bool]:
+        with self.pool.client() as client:
+            return self._fetch(_StoppableClient(client, self._stop), action)
+
+    def _fetch(self, sftp: _StoppableClient, action: _Action) -> tuple[int, int, bool]:
         entry = action.entry
-        sftp = _StoppableClient(self.pool.client(), self._stop)
         remote = f"{self.remote_root}/{entry.path}"
         action.local.parent.mkdir(parents=True, exist_ok=True)
         tmp = self.state.new_tmp_file()

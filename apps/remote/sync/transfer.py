@@ -9,7 +9,8 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
-import threading
+import queue
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -28,34 +29,57 @@ class RemoteRewritten(Exception):
 
 
 class SftpPool:
-    """One SFTP client per worker thread, all on the SSH transport of the client given."""
+    """SFTP clients for worker threads: the one given plus extra channels on its SSH transport.
+
+    ``prepare(n)`` opens up to ``n - 1`` extra channels (a server may refuse some: MaxSessions);
+    each transfer borrows one client for its duration, the given one included (the caller's
+    thread does no SFTP while transfers run).
+    """
 
     def __init__(self, primary: Any, workers: int) -> None:
         self.primary = primary
-        self._local = threading.local()
+        self.max_workers = max(1, workers)
+        self.workers = 1
+        self._free: queue.SimpleQueue[Any] = queue.SimpleQueue()
+        self._free.put(primary)
         self._opened: list[paramiko.SFTPClient] = []
-        self._lock = threading.Lock()
-        self._transport = None
-        if workers > 1 and isinstance(primary, paramiko.SFTPClient):
-            channel = primary.get_channel()
-            self._transport = channel.get_transport() if channel is not None else None
-        self.workers = workers if self._transport is not None else 1
+        self._prepared = False
 
-    def client(self) -> Any:
-        sftp = getattr(self._local, "sftp", None)
-        if sftp is None:
-            if self._transport is None:
-                sftp = self.primary
-            else:
-                sftp = paramiko.SFTPClient.from_transport(self._transport)
-                with self._lock:
-                    self._opened.append(sftp)
-            self._local.sftp = sftp
-        return sftp
+    def prepare(self, wanted: int) -> int:
+        """Open the extra channels (once); returns how many workers can run."""
+        if self._prepared:
+            return self.workers
+        self._prepared = True
+        transport = None
+        if isinstance(self.primary, paramiko.SFTPClient):
+            channel = self.primary.get_channel()
+            transport = channel.get_transport() if channel is not None else None
+        for _ in range(min(wanted, self.max_workers) - 1):
+            if transport is None:
+                break
+            try:
+                sftp = paramiko.SFTPClient.from_transport(transport)
+            except (paramiko.SSHException, OSError) as exc:
+                log.info("server refused another SFTP channel (%s): %d worker(s)", exc, self.workers)
+                break
+            if sftp is None:
+                break
+            self._opened.append(sftp)
+            self._free.put(sftp)
+            self.workers += 1
+        return self.workers
+
+    @contextlib.contextmanager
+    def client(self) -> Iterator[Any]:
+        """A client for the current transfer only (never two threads on one client)."""
+        sftp = self._free.get()
+        try:
+            yield sftp
+        finally:
+            self._free.put(sftp)
 
     def close(self) -> None:
-        with self._lock:
-            opened, self._opened = self._opened, []
+        opened, self._opened = self._opened, []
         for sftp in opened:
             with contextlib.suppress(Exception):
                 sftp.close()
