@@ -13,12 +13,15 @@ django_asgi_app = get_asgi_application()
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from django.conf import settings  # noqa: E402
 
+from apps.accounts.websocket import websocket_access  # noqa: E402
+
 from .websocket_routes import websocket_urlpatterns  # noqa: E402
 
 application = ProtocolTypeRouter(
     {
         "http": django_asgi_app,
-        "websocket": URLRouter(websocket_urlpatterns),
+        # Team profile: a login or an API token before any consumer runs (apps.accounts.websocket).
+        "websocket": websocket_access(URLRouter(websocket_urlpatterns)),
     }
 )
 

@@ -12,6 +12,7 @@ from pathlib import Path
 from django.core.exceptions import ImproperlyConfigured
 from runicorn.config import resolve_storage_root
 
+from . import profile
 from .envvars import envbool, envfloat, envint, envjson, envstr
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -49,6 +50,7 @@ RUNICORN_RATE_LIMITS = {
     "POST /api/runs/soft-delete": "20/m",
     "POST /api/recycle-bin/empty": "5/m",
     "POST /api/remote/connect": "5/m",
+    "POST /api/auth/login": "10/m",  # password guessing, per client address
     **_rate_limit_overrides,
 }
 # Reverse proxies in front of the viewer that append to X-Forwarded-For (0: trust REMOTE_ADDR only).
@@ -66,9 +68,32 @@ def _default_sqlite_path() -> Path:
 
 
 # --- Django -----------------------------------------------------------------------------------
-SECRET_KEY = envstr("SECRET_KEY") or "runicorn-embedded-profile-local-only"
+# Team profile (RUNICORN_AUTH=required): every API and WebSocket request needs a login or an API
+# token (apps.accounts); SECRET_KEY (or SECRET_KEY_FILE) and ALLOWED_HOSTS must then be set.
+RUNICORN_AUTH_REQUIRED = profile.auth_required()
+SECRET_KEY = profile.secret_key(RUNICORN_AUTH_REQUIRED)
 DEBUG = envbool("DEBUG", False)
-ALLOWED_HOSTS = [h for h in envstr("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1],testserver").split(",") if h]
+ALLOWED_HOSTS = profile.allowed_hosts(RUNICORN_AUTH_REQUIRED)
+CSRF_TRUSTED_ORIGINS = profile.csrf_trusted_origins()
+# Behind a reverse proxy that terminates HTTPS (and sets X-Forwarded-Proto): secure cookies,
+# redirect plain HTTP (the health check excepted: probes call the process directly), HSTS.
+RUNICORN_BEHIND_HTTPS = envbool("RUNICORN_BEHIND_HTTPS", False)
+if RUNICORN_BEHIND_HTTPS:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_SSL_REDIRECT = True
+    SECURE_REDIRECT_EXEMPT = [r"^api/health$"]
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SECURE_HSTS_SECONDS = envint("RUNICORN_HSTS_SECONDS", 31536000, minimum=0)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = envbool("RUNICORN_HSTS_INCLUDE_SUBDOMAINS", False)
+    SECURE_HSTS_PRELOAD = envbool("RUNICORN_HSTS_PRELOAD", False)
+    # check --deploy asks for both; they bind every subdomain of the viewer's domain (which the
+    # viewer's operators rarely own) and, for preload, browsers' built-in lists: opt in by env.
+    SILENCED_SYSTEM_CHECKS = [
+        *([] if SECURE_HSTS_INCLUDE_SUBDOMAINS else ["security.W005"]),
+        *([] if SECURE_HSTS_PRELOAD else ["security.W021"]),
+    ]
+SESSION_COOKIE_AGE = envint("RUNICORN_SESSION_SECONDS", 14 * 24 * 3600, minimum=60)
 
 INSTALLED_APPS = [
     "daphne",
@@ -89,6 +114,7 @@ INSTALLED_APPS = [
     "apps.manifests",
     "apps.artifacts",
     "apps.web",
+    "apps.accounts",
 ]
 
 MIDDLEWARE = [
@@ -99,6 +125,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Team profile: logins and tokens for /api/ views that are not DRF's (DRF's check REST_FRAMEWORK).
+    "apps.accounts.middleware.ApiAccessMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -123,7 +151,7 @@ TEMPLATES = [
 
 ASGI_APPLICATION = "runicorn_site.asgi.application"
 
-_database_url = envstr("DATABASE_URL")
+_database_url = profile.database_url()
 if _database_url:
     import dj_database_url
 
@@ -148,7 +176,7 @@ else:
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-_redis_url = envstr("REDIS_URL")
+_redis_url = profile.redis_url()
 if _redis_url:
     CHANNEL_LAYERS = {
         "default": {"BACKEND": "channels_redis.core.RedisChannelLayer", "CONFIG": {"hosts": [_redis_url]}}
@@ -223,8 +251,13 @@ REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     # The embedded profile serves one person on loopback: no login, so no CSRF dance for curl.
-    "DEFAULT_AUTHENTICATION_CLASSES": [],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    # Both stand aside unless RUNICORN_AUTH=required; the token class first, so that a request
+    # without credentials gets 401 (with WWW-Authenticate), not 403. Access rules: apps.accounts.access.
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "apps.accounts.authentication.BearerTokenAuthentication",
+        "apps.accounts.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["apps.accounts.permissions.RoutePermission"],
     "UNAUTHENTICATED_USER": None,
     "EXCEPTION_HANDLER": "apps.system.errors.api_exception_handler",
     # OpenAPI: our AutoSchema also documents views of other apps from apps.system.api_docs.
@@ -248,6 +281,8 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     # No badge from the online validator: the docs page must not call out to the internet.
     "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
+    # The team profile's access rules for the schema and docs pages too (open in the embedded one).
+    "SERVE_PERMISSIONS": ["apps.accounts.permissions.RoutePermission"],
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "apps.system.openapi.complete_schema",

@@ -11,6 +11,7 @@ urlpatterns = [
     path("api/", include("apps.system.urls")),
     path("api/", include("apps.manifests.urls")),
     path("api/", include("apps.metrics.urls")),
+    path("api/", include("apps.accounts.urls")),
     # Keep last: the single-page app answers every other path.
     path("", include("apps.web.urls")),
 ]

@@ -1,3 +1,186 @@
+import { useMemo, useState } from "react";
+import { ActionIcon, Badge, Button, Group, MultiSelect, Paper, Select, SimpleGrid, Slider, Stack, Switch, Text, TextInput, Title } from "@mantine/core";
+import { useQueries } from "@tanstack/react-query";
+import { useTranslation } from "react-i18next";
+import { Link, useSearchParams } from "react-router-dom";
+import { api } from "../../api/client";
+import { ErrorAlert } from "../../components/ErrorAlert";
+import { colorAt } from "../../lib/colors";
+import { groupByPrefix, metricNames } from "../../lib/series";
+import { CompareChart, type ComparedRun } from "./CompareChart";
+import { defaultDimensions, dimensions } from "./dims";
+import { ParallelCoordinates } from "./ParallelCoordinates";
+import { ScatterPlot } from "./ScatterPlot";
+
+const MAX_RUNS = 20;
+
+function readRuns(params: URLSearchParams): string[] {
+  const ids = (params.get("runs") ?? "").split(",").map((s) => s.trim()).filter(Boolean);
+  return [...new Set(ids)].slice(0, MAX_RUNS);
+}
+
 export default function ComparePage() {
-  return null;
+  const { t } = useTranslation();
+  const [params, setParams] = useSearchParams();
+  const ids = useMemo(() => readRuns(params), [params]);
+  const setIds = (next: string[]) => {
+    const p = new URLSearchParams(params);
+    if (next.length) p.set("runs", next.join(","));
+    else p.delete("runs");
+    setParams(p);
+  };
+  const [draft, setDraft] = useState("");
+  const [smoothing, setSmoothing] = useState(0);
+  const [logY, setLogY] = useState(false);
+  const [chosenDims, setChosenDims] = useState<string[] | null>(null);
+  const [xKey, setXKey] = useState<string | null>(null);
+  const [yKey, setYKey] = useState<string | null>(null);
+
+  const details = useQueries({ queries: ids.map((id) => ({ queryKey: ["run", id], queryFn: () => api.run(id) })) });
+  const columns = useQueries({
+    queries: ids.map((id) => ({ queryKey: ["metric-columns", id, 0], queryFn: () => api.metricsFast(id, { downsample: 3 }) })),
+  });
+
+  const runs: ComparedRun[] = ids.map((id, i) => {
+    const run = details[i]?.data;
+    const cols = columns[i]?.data;
+    return {
+      id,
+      label: run ? `${run.project}/${run.name} #${id.slice(-6)}` : id,
+      color: colorAt(i),
+      metrics: new Set(cols ? metricNames(cols.columns, cols.rows) : []),
+    };
+  });
+  const loaded = details.every((d) => d.data) && columns.every((c) => c.data || c.error);
+  const allMetrics = groupByPrefix([...new Set(runs.flatMap((r) => [...r.metrics]))]);
+  const dims = useMemo(
+    () => (loaded ? dimensions(details.map((d) => ({ config: d.data?.config ?? null, summary: d.data?.summary ?? null }))) : []),
+    [loaded, details.map((d) => d.dataUpdatedAt).join(",")], // eslint-disable-line react-hooks/exhaustive-deps
+  );
+  const shownDims = (chosenDims ?? defaultDimensions(dims)).map((k) => dims.find((d) => d.key === k)).filter((d) => d !== undefined);
+  const numeric = dims.filter((d) => d.kind === "number");
+  const xDim = numeric.find((d) => d.key === xKey) ?? numeric[0];
+  const yDim = numeric.find((d) => d.key === yKey) ?? numeric[1] ?? numeric[0];
+  const failed = details.find((d) => d.error)?.error;
+
+  return (
+    <Stack gap="md">
+      <Title order={3}>{t("compare.title")}</Title>
+      <Paper withBorder p="sm" radius="sm">
+        <Group gap="xs" data-testid="compare-runs">
+          {runs.map((run) => (
+            <Badge
+              key={run.id}
+              size="lg"
+              variant="light"
+              color="gray"
+              leftSection={<span style={{ width: 10, height: 10, borderRadius: 5, background: run.color, display: "inline-block" }} />}
+              rightSection={
+                <ActionIcon size="xs" variant="transparent" aria-label={`${t("compare.remove")} ${run.id}`} onClick={() => setIds(ids.filter((i) => i !== run.id))}>
+                  ✕
+                </ActionIcon>
+              }
+              style={{ textTransform: "none" }}
+              data-run-id={run.id}
+            >
+              <Link to={`/runs/${run.id}`} style={{ color: "inherit", textDecoration: "none" }}>
+                {run.label}
+              </Link>
+            </Badge>
+          ))}
+          <form
+            onSubmit={(e) => {
+              e.preventDefault();
+              const id = draft.trim();
+              if (id && !ids.includes(id)) setIds([...ids, id]);
+              setDraft("");
+            }}
+          >
+            <Group gap={4}>
+              <TextInput size="xs" placeholder={t("compare.addRun")} value={draft} onChange={(e) => setDraft(e.currentTarget.value)} w={220} />
+              <Button size="xs" variant="light" type="submit">
+                +
+              </Button>
+            </Group>
+          </form>
+        </Group>
+        {ids.length === 0 && (
+          <Text size="sm" c="dimmed" mt="xs">
+            {t("compare.pickHint")}
+          </Text>
+        )}
+      </Paper>
+      {failed && <ErrorAlert error={failed} />}
+      {ids.length > 0 && (
+        <>
+          <Group gap="xl">
+            <Group gap="xs" w={300}>
+              <Text size="sm">{t("run.smoothing")}</Text>
+              <Slider style={{ flex: 1 }} min={0} max={0.99} step={0.01} value={smoothing} onChange={setSmoothing} label={(v) => v.toFixed(2)} />
+            </Group>
+            <Switch label={t("run.logScale")} checked={logY} onChange={(e) => setLogY(e.currentTarget.checked)} />
+          </Group>
+          {allMetrics.map(({ group, metrics }) => (
+            <section key={group || "(none)"}>
+              {group && (
+                <Title order={5} mb="xs">
+                  {group}/
+                </Title>
+              )}
+              <SimpleGrid cols={{ base: 1, lg: 2 }} spacing="sm">
+                {metrics.map((metric) => (
+                  <CompareChart key={metric} metric={metric} runs={runs} smoothing={smoothing} logY={logY} />
+                ))}
+              </SimpleGrid>
+            </section>
+          ))}
+          {loaded && (
+            <SimpleGrid cols={{ base: 1, lg: 2 }} spacing="md">
+              <Paper withBorder p="sm" radius="sm">
+                <Title order={5} mb="xs">
+                  {t("compare.parallel")}
+                </Title>
+                {dims.length === 0 ? (
+                  <Text c="dimmed" size="sm">
+                    {t("compare.noDims")}
+                  </Text>
+                ) : (
+                  <>
+                    <MultiSelect
+                      size="xs"
+                      label={t("compare.dimensions")}
+                      data={dims.map((d) => d.key)}
+                      value={shownDims.map((d) => d.key)}
+                      onChange={setChosenDims}
+                      searchable
+                      mb="xs"
+                    />
+                    <ParallelCoordinates dims={shownDims} runs={runs} />
+                  </>
+                )}
+              </Paper>
+              <Paper withBorder p="sm" radius="sm">
+                <Title order={5} mb="xs">
+                  {t("compare.scatter")}
+                </Title>
+                {xDim && yDim ? (
+                  <>
+                    <Group gap="xs" mb="xs" grow>
+                      <Select size="xs" label={t("compare.xDim")} data={numeric.map((d) => d.key)} value={xDim.key} onChange={setXKey} searchable />
+                      <Select size="xs" label={t("compare.yDim")} data={numeric.map((d) => d.key)} value={yDim.key} onChange={setYKey} searchable />
+                    </Group>
+                    <ScatterPlot xDim={xDim} yDim={yDim} runs={runs} />
+                  </>
+                ) : (
+                  <Text c="dimmed" size="sm">
+                    {t("compare.noDims")}
+                  </Text>
+                )}
+              </Paper>
+            </SimpleGrid>
+          )}
+        </>
+      )}
+    </Stack>
+  );
 }

@@ -136,11 +136,13 @@ export function ExperimentsPage() {
               <Loader />
             </Center>
           ) : rows.length === 0 ? (
-            <Center h={120}>
-              <Text c="dimmed" data-testid="empty">
-                {t("experiments.empty")}
-              </Text>
-            </Center>
+            error ? null : (
+              <Center h={120}>
+                <Text c="dimmed" data-testid="empty">
+                  {t("experiments.empty")}
+                </Text>
+              </Center>
+            )
           ) : (
             <ExperimentsTable
               rows={rows}

@@ -1,0 +1,65 @@
+import { useMemo, useRef } from "react";
+import { Card, Skeleton, Text } from "@mantine/core";
+import { useQueries } from "@tanstack/react-query";
+import { api, clampDownsample } from "../../api/client";
+import { UPlotChart, type ChartSeries } from "../../components/UPlotChart";
+import { align, ema, forLog, pointsFromRows } from "../../lib/series";
+import { useInView, useWidth } from "../../lib/useInView";
+
+export interface ComparedRun {
+  id: string;
+  label: string;
+  color: string;
+  metrics: ReadonlySet<string>;
+}
+
+interface Props {
+  metric: string;
+  runs: ComparedRun[];
+  smoothing: number;
+  logY: boolean;
+}
+
+/** One metric of several runs on a shared step axis, one colour per run. */
+export function CompareChart({ metric, runs, smoothing, logY }: Props) {
+  const box = useRef<HTMLDivElement>(null);
+  const visible = useInView(box);
+  const width = useWidth(box);
+  const downsample = clampDownsample(Math.ceil(Math.max(width, 1) / 100) * 100);
+  const having = runs.filter((r) => r.metrics.has(metric));
+  const results = useQueries({
+    queries: having.map((run) => ({
+      queryKey: ["metric", run.id, metric, 1, downsample, 0],
+      queryFn: () => api.metricsFast(run.id, { names: [metric], downsample }),
+      enabled: visible && width > 0,
+      staleTime: Infinity,
+    })),
+  });
+  const ready = results.length > 0 && results.every((r) => r.data);
+  const stamp = results.map((r) => r.dataUpdatedAt).join(",");
+
+  const chart = useMemo(() => {
+    if (!ready) return null;
+    const series = results.map((r) => {
+      const points = pointsFromRows(r.data?.rows ?? [], metric);
+      const y = smoothing > 0 ? ema(points.value, smoothing) : points.value;
+      return { x: points.step, y: logY ? forLog(y) : y };
+    });
+    const { x, ys } = align(series);
+    const labels: ChartSeries[] = having.map((run) => ({ label: run.label, color: run.color }));
+    return { data: [x, ...ys] as [number[], ...(number | null)[][]], series: labels };
+  }, [ready, stamp, smoothing, logY, metric]); // eslint-disable-line react-hooks/exhaustive-deps
+
+  return (
+    <Card withBorder padding="xs" radius="sm" ref={box} data-metric={metric}>
+      <Text size="sm" fw={600} mb={4} truncate title={metric}>
+        {metric}
+      </Text>
+      {chart ? (
+        <UPlotChart data={chart.data} series={chart.series} logY={logY} testId={`compare-chart-${metric}`} />
+      ) : (
+        <Skeleton h={220} />
+      )}
+    </Card>
+  );
+}
