@@ -37,7 +37,6 @@ def run_viewer(host: str = "127.0.0.1", port: int = 23300, storage: str | None =
 
     import django
     from django.conf import settings
-    from django.core.management import call_command
 
     django.setup()
     if not settings.RUNICORN_AUTH_REQUIRED and not is_loopback(host):
