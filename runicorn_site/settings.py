@@ -55,6 +55,17 @@ RUNICORN_RATE_LIMITS = {
 }
 # Reverse proxies in front of the viewer that append to X-Forwarded-For (0: trust REMOTE_ADDR only).
 RUNICORN_RATE_LIMIT_PROXY_COUNT = envint("RUNICORN_RATE_LIMIT_PROXY_COUNT", 0, minimum=0)
+# Saved SSH secrets (apps.config.secrets) are encrypted with this Fernet key; empty: a key file
+# (mode 0600) in the user config directory. Viewers sharing one config need the same key.
+RUNICORN_SECRETS_KEY = envstr("RUNICORN_SECRETS_KEY")
+if RUNICORN_SECRETS_KEY:
+    from apps.config.secrets import check_key
+
+    check_key(RUNICORN_SECRETS_KEY)
+# Remote viewer (apps.remote): how long a started remote viewer may take to answer its health
+# check, and the SSH keepalive interval that notices a dropped connection.
+RUNICORN_REMOTE_VIEWER_START_SECONDS = envfloat("RUNICORN_REMOTE_VIEWER_START_SECONDS", 90.0, minimum=1.0)
+RUNICORN_SSH_KEEPALIVE_SECONDS = envint("RUNICORN_SSH_KEEPALIVE_SECONDS", 15, minimum=0)
 
 
 def _default_sqlite_path() -> Path:
@@ -115,6 +126,8 @@ INSTALLED_APPS = [
     "apps.artifacts",
     "apps.web",
     "apps.accounts",
+    "apps.config",
+    "apps.remote",
 ]
 
 MIDDLEWARE = [
@@ -294,6 +307,8 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": envstr("RUNICORN_LOG_LEVEL", "INFO")},
-    "loggers": {"django.channels.server": {"level": "WARNING"}, "daphne": {"level": "WARNING"}},
+    "loggers": {"django.channels.server": {"level": "WARNING"}, "daphne": {"level": "WARNING"},
+                # paramiko reports every SSH login and channel at INFO: apps.remote logs what matters.
+                "paramiko": {"level": "WARNING"}},
 }
 

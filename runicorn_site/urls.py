@@ -12,6 +12,8 @@ urlpatterns = [
     path("api/", include("apps.manifests.urls")),
     path("api/", include("apps.metrics.urls")),
     path("api/", include("apps.accounts.urls")),
+    path("api/", include("apps.config.urls")),
+    path("api/", include("apps.remote.urls")),
     # Keep last: the single-page app answers every other path.
     path("", include("apps.web.urls")),
 ]

@@ -1,0 +1,1 @@
+"""The viewer's configuration: the storage root it serves, and saved SSH connections (secrets encrypted)."""

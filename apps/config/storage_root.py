@@ -1,0 +1,86 @@
+"""Switch the storage root the viewer serves, at once and for later starts (``user_root_dir``)."""
+
+from __future__ import annotations
+
+import logging
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import runicorn
+from runicorn.config import config_file_path, get_user_root_dir, set_user_root_dir
+
+from apps.runs import indexer
+from apps.runs.storage import get_storage_root, set_storage_root
+from apps.runs.watcher import get_watcher
+
+log = logging.getLogger(__name__)
+
+
+# Never a storage root: the viewer would index and watch the whole machine or kernel files.
+SYSTEM_DIRS = {"/", "/bin", "/boot", "/dev", "/etc", "/lib", "/lib32", "/lib64", "/proc", "/run", "/sbin", "/sys",
+               "/usr", "/var"}
+VIRTUAL_FILESYSTEMS = (Path("/proc"), Path("/sys"), Path("/dev"))
+
+
+class UnusableRoot(ValueError):
+    """The path cannot be a storage root; the message says why."""
+
+
+def describe() -> dict[str, Any]:
+    configured = get_user_root_dir()
+    return {
+        "user_root_dir": str(configured) if configured else "",
+        "storage": str(get_storage_root()),
+        "config_file": str(config_file_path()),
+        "version": runicorn.__version__,
+    }
+
+
+def check_root(raw: Any) -> Path:
+    """An absolute, existing (or creatable) and writable directory, or :class:`UnusableRoot`."""
+    if not isinstance(raw, str) or not raw.strip():
+        raise UnusableRoot("path is required: the absolute path of the storage directory")
+    if "\x00" in raw:
+        raise UnusableRoot("path must not contain NUL characters")
+    expanded = os.path.expanduser(os.path.expandvars(raw.strip()))
+    if not os.path.isabs(expanded):
+        raise UnusableRoot(f"path must be absolute, got {raw.strip()!r}")
+    path = Path(expanded).resolve()
+    if str(path) in SYSTEM_DIRS or any(path.is_relative_to(v) for v in VIRTUAL_FILESYSTEMS):
+        raise UnusableRoot(f"{path} is a system directory; choose a directory of your own")
+    if path.exists() and not path.is_dir():
+        raise UnusableRoot(f"{path} exists and is not a directory")
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise UnusableRoot(f"{path} does not exist and cannot be created: {exc.strerror or exc}") from None
+    # os.access() says yes to root on a read-only mount: only writing a file really tells.
+    try:
+        with tempfile.NamedTemporaryFile(dir=path, prefix=".runicorn-write-test-"):
+            pass
+    except OSError as exc:
+        raise UnusableRoot(f"{path} is not writable: {exc.strerror or exc}") from None
+    return path
+
+
+def switch_user_root(raw: Any) -> dict[str, Any]:
+    """Store the new root in the user config and serve it now: the index is rebuilt for it."""
+    path = check_root(raw)
+    saved = set_user_root_dir(str(path))
+    previous = get_storage_root()
+    set_storage_root(saved)
+    # Index now, so the answer's next list shows the new root's runs (the index forgets the old
+    # root's rows first); then the watcher, if running, moves its file watching to the new root.
+    stats = indexer.sync_index(saved)
+    watcher = get_watcher()
+    if watcher is not None and watcher.is_alive():
+        watcher.request_rescan()
+    log.info("storage root switched from %s to %s (%d runs indexed)", previous, saved, stats.scanned)
+    return {
+        "ok": True,
+        "user_root_dir": str(saved),
+        "storage": str(saved),
+        "message": "User root directory updated successfully",
+    }
