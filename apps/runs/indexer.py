@@ -18,6 +18,8 @@ from django.db.models import F
 from django.dispatch import Signal
 from runicorn import layout, markers, records
 
+from runicorn_site.dblocks import lock_in_transaction
+
 from .models import IndexState, Run
 from .rows import to_row
 
@@ -29,6 +31,10 @@ _UPDATE_FIELDS = [
     if getattr(f, "concrete", False) and f.name not in ("id", "run_id", "indexed_at")
 ]
 _BATCH = 500
+# Every write to the index takes this lock (PostgreSQL: an advisory lock for the transaction), so
+# viewer processes, request threads and Celery workers never interleave their upserts (no deadlocks)
+# and a write based on an older read of the disk never lands after a newer one (no lost status).
+INDEX_WRITE_LOCK = "runicorn:index-write"
 
 # Sent inside the indexer's transaction after each batch upsert, with ``rows`` = the Run instances
 # just written (pks set), so tables derived from Run (apps.experiments' query facets) stay in step.
@@ -97,10 +103,34 @@ def ensure_root(root: Path) -> None:
             IndexState.objects.filter(pk=1).update(root=str(root), generation=F("generation") + 1)
 
 
+def _reread_if_written_meanwhile(pending: list[Run], known: dict[str, str], generation: str) -> list[Run]:
+    """Under the write lock: rows that another writer changed since ``known`` was read are read
+    from the disk again, so this scan's older view of them never overwrites a newer one."""
+    if not pending or current_generation() == generation:
+        return pending  # nobody wrote the index meanwhile (every write bumps the generation)
+    current: dict[str, str] = {}
+    for start in range(0, len(pending), _BATCH):
+        ids = [row.run_id for row in pending[start : start + _BATCH]]
+        current.update(Run.objects.filter(run_id__in=ids).values_list("run_id", "fingerprint"))
+    fresh = []
+    for row in pending:
+        if current.get(row.run_id) != known.get(row.run_id):
+            loc = layout.RunLocation(row.project, row.name, row.run_id, Path(row.run_dir))
+            if not loc.path.is_dir():
+                continue
+            reread = to_row(records.read_run(loc))
+            if reread is None:
+                continue
+            row = reread
+        fresh.append(row)
+    return fresh
+
+
 def sync_index(root: Path, *, full: bool = False) -> SyncStats:
     """Reconcile the whole index with ``root``. ``full`` re-reads every run regardless of tokens."""
     started = time.monotonic()
     ensure_root(root)
+    generation = current_generation()
     stats = SyncStats()
     now = time.time()
     known = dict(Run.objects.values_list("run_id", "fingerprint"))
@@ -127,6 +157,8 @@ def sync_index(root: Path, *, full: bool = False) -> SyncStats:
             stats.changed_ids.append(loc.run_id)
     gone = [run_id for run_id in known if run_id not in seen]
     with transaction.atomic():
+        lock_in_transaction(INDEX_WRITE_LOCK)
+        pending = _reread_if_written_meanwhile(pending, known, generation)
         _save(pending)
         if gone:
             for start in range(0, len(gone), _BATCH):
@@ -147,17 +179,19 @@ def sync_locations(root: Path, locations: Iterable[layout.RunLocation]) -> SyncS
     now = time.time()
     pending: list[Run] = []
     gone: list[str] = []
-    for loc in {loc.run_id: loc for loc in locations}.values():
-        stats.scanned += 1
-        if not loc.path.is_dir():
-            gone.append(loc.run_id)
-            continue
-        rec = records.read_run(loc)
-        _reap_if_orphaned(rec, now)
-        row = to_row(rec)
-        if row is not None:
-            pending.append(row)
     with transaction.atomic():
+        # The files are read under the lock: whoever writes last has also read the disk last.
+        lock_in_transaction(INDEX_WRITE_LOCK)
+        for loc in {loc.run_id: loc for loc in locations}.values():
+            stats.scanned += 1
+            if not loc.path.is_dir():
+                gone.append(loc.run_id)
+                continue
+            rec = records.read_run(loc)
+            _reap_if_orphaned(rec, now)
+            row = to_row(rec)
+            if row is not None:
+                pending.append(row)
         unchanged = dict(
             Run.objects.filter(run_id__in=[r.run_id for r in pending]).values_list("run_id", "fingerprint")
         )

@@ -7,14 +7,25 @@ from typing import Any
 
 from celery import shared_task
 
+from runicorn_site.dblocks import session_lock
+
 from . import indexer
 from .storage import get_storage_root
+from .watcher import INDEX_LEADER_LOCK
 
 
 @shared_task(name="runicorn.index.reconcile")
 def reconcile_index(root: str | None = None) -> dict[str, Any]:
-    """Bring the index in step with the storage root (what the watcher does inside a viewer)."""
-    stats = indexer.sync_index(Path(root) if root else get_storage_root())
+    """Bring the index in step with the storage root (what the watcher does inside a viewer).
+
+    Skipped while a viewer's watcher maintains the index (it holds the leader lock); this task is
+    the reconcile for deployments whose viewers run with RUNICORN_START_INDEXER=0.
+    """
+    with session_lock(INDEX_LEADER_LOCK, wait=False) as leading:
+        if not leading:
+            return {"scanned": 0, "updated": 0, "removed": 0, "orphaned": 0, "seconds": 0.0,
+                    "skipped": "a viewer process maintains the index"}
+        stats = indexer.sync_index(Path(root) if root else get_storage_root())
     return {
         "scanned": stats.scanned,
         "updated": stats.updated,

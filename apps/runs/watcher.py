@@ -17,6 +17,8 @@ from django.conf import settings
 from django.db import close_old_connections, connection
 from runicorn import layout
 
+from runicorn_site.dblocks import SessionLock
+
 from . import indexer
 from .storage import get_storage_root
 
@@ -24,6 +26,10 @@ log = logging.getLogger(__name__)
 
 # Appends to these are frequent and never change an index row (liveness is checked separately).
 _NOISY_NAMES = {layout.EVENTS_FILE, layout.LOGS_FILE}
+# Several viewer processes on one PostgreSQL database (team profile): the holder of this advisory
+# lock scans and writes the index, the others serve it and try to take over at each reconcile (so
+# one does within RUNICORN_RECONCILE_SECONDS after the holder stops). On SQLite it is always held.
+INDEX_LEADER_LOCK = "runicorn:index-leader"
 
 
 def _interesting(_change: object, path: str) -> bool:
@@ -41,6 +47,24 @@ class IndexWatcher(threading.Thread):
         self.ready = threading.Event()
         self.root = get_storage_root()
         self.last_reconcile_seconds = 0.0
+        self.leadership = SessionLock(INDEX_LEADER_LOCK)
+        self._announced = False
+
+    def leading(self) -> bool:
+        """Whether this process maintains the index (checks the lock's connection, else tries to take it)."""
+        was = self.leadership.held
+        try:
+            now = self.leadership.still_held() or self.leadership.acquire(wait=False)
+        except Exception:
+            log.exception("cannot check which viewer process maintains the index")
+            return False
+        if now != was or not self._announced:
+            self._announced = True
+            if now:
+                log.info("this viewer process maintains the index of %s", self.root)
+            else:
+                log.info("another viewer process maintains the index; this one serves it")
+        return now
 
     def reconcile_interval(self) -> float:
         return max(settings.RUNICORN_RECONCILE_SECONDS, 10 * self.last_reconcile_seconds)
@@ -62,11 +86,14 @@ class IndexWatcher(threading.Thread):
                     self._poll()
         finally:
             self.ready.set()
+            self.leadership.release()
             connection.close()
 
     def _reconcile(self, first: bool = False) -> None:
         close_old_connections()
         self.root = get_storage_root()
+        if not self.leading():
+            return
         try:
             stats = indexer.sync_index(self.root)
             self.last_reconcile_seconds = stats.seconds
@@ -80,6 +107,8 @@ class IndexWatcher(threading.Thread):
             )
 
     def _reap(self) -> None:
+        if not self.leadership.held:
+            return
         try:
             indexer.reap_orphans(self.root)
         except Exception:
@@ -126,6 +155,8 @@ class IndexWatcher(threading.Thread):
         return True
 
     def _apply(self, changes: set[tuple[object, str]]) -> None:
+        if not self.leadership.held:
+            return  # the process that holds the lock sees the same events and applies them
         close_old_connections()
         locations = []
         projects: set[str] = set()
