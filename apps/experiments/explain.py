@@ -1,7 +1,7 @@
 """The database's plans for the queries behind one V2 list request (tests and docs/v2-query-plans.md).
 
-    >>> explain_list(parse_list_query({"project": "vision"}))
-    {"count": [...], "page": [...]}
+    >>> explain_list(parse_list_query({"tags": "baseline"}))
+    {"count": [...], "page": [...], "few": [...]}
 """
 
 from __future__ import annotations
@@ -14,7 +14,8 @@ from django.test.utils import CaptureQueriesContext
 
 from apps.runs.models import Run
 
-from .listing import LIST_DRIVEN_MAX, NULLABLE_SORT, SORT_COLUMNS, _ordered, where
+from . import filters
+from .listing import FEW_MATCHES, NULLABLE_SORT, SORT_COLUMNS, _ordered
 from .params import ListQuery
 
 
@@ -32,14 +33,22 @@ def plan(run: Callable[[], Any]) -> list[str]:
         return [row[0] for row in cursor.fetchall()]
 
 
-def explain_list(lq: ListQuery, matches: int | None = None) -> dict[str, list[str]]:
-    """Plans of the count and of the first page of ``lq``; ``matches`` picks the page style as
-    the list view would (default: many matches, the sort index walk)."""
-    count_qs = Run.objects.filter(where(lq, "in"))
-    style = "in" if matches is not None and matches <= LIST_DRIVEN_MAX else "exists"
-    base = Run.objects.filter(where(lq, style))
+def explain_list(lq: ListQuery) -> dict[str, list[str]]:
+    """Plans of what a list request may run: ``count`` (the total), ``page`` (the first page
+    walked off the sort index) and, for facet filters, ``few`` (every match at once, when few)."""
+    flt = filters.build(lq)
+    flt.rarest_first()
     column = SORT_COLUMNS[lq.order_by]
+    if flt.facets_only:
+        plans = {"count": plan(flt.count_in_facets)}
+    else:
+        plans = {"count": plan(Run.objects.filter(flt.q("in")).count)}
+    base = Run.objects.filter(flt.q("exists"))
     if column in NULLABLE_SORT:
         base = base.filter(**{f"{column}__isnull": False})
     page_qs = _ordered(base, column, lq.order_desc).values_list("pk", flat=True)[: lq.per_page]
-    return {"count": plan(count_qs.count), "page": plan(lambda: list(page_qs))}
+    plans["page"] = plan(lambda: list(page_qs))
+    if flt.uses_facets:
+        few_qs = Run.objects.filter(flt.q("in")).order_by().values_list("pk", column)[: FEW_MATCHES + 1]
+        plans["few"] = plan(lambda: list(few_qs))
+    return plans

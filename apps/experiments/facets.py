@@ -19,7 +19,7 @@ from .models import KEY_MAX_LENGTH, Facet
 
 log = logging.getLogger(__name__)
 
-Row = tuple[int, int, str, float | None, str | None, bool | None]
+Row = tuple[int, int, str, float | None, str | None, bool | None, bool]
 
 # Columns of the Run row already; ``summary.best_metric_value`` is answered from the column.
 BEST_METRIC_KEYS = frozenset({"best_metric_value", "best_metric_name", "best_metric_step", "best_metric_mode"})
@@ -80,7 +80,9 @@ def _walk(value: Any, path: tuple[str, ...], depth: int) -> Iterator[tuple[str, 
         yield ".".join(path), value, False
 
 
-def value_rows(run_pk: int, doc: Any, kind: int, item_kind: int, skip: frozenset[str] = frozenset()) -> list[Row]:
+def value_rows(
+    run_pk: int, doc: Any, kind: int, item_kind: int, skip: frozenset[str] = frozenset(), deleted: bool = False
+) -> list[Row]:
     if not isinstance(doc, dict):
         return []
     rows: list[Row] = []
@@ -90,7 +92,7 @@ def value_rows(run_pk: int, doc: Any, kind: int, item_kind: int, skip: frozenset
         stored = scalar(value)
         if stored is None:
             continue
-        rows.append((run_pk, item_kind if is_item else kind, key, *stored))
+        rows.append((run_pk, item_kind if is_item else kind, key, *stored, deleted))
         if len(rows) >= MAX_VALUES_PER_RUN:
             log.info("run %s: only the first %d values of its %s are queryable", run_pk, MAX_VALUES_PER_RUN,
                      "summary" if kind == K.SUMMARY else "config")
@@ -99,22 +101,23 @@ def value_rows(run_pk: int, doc: Any, kind: int, item_kind: int, skip: frozenset
 
 
 def run_rows(
-    run_pk: int, project: str, name: str, description: str | None, tags: Any, summary: Any, config: Any
+    run_pk: int, project: str, name: str, description: str | None, tags: Any, summary: Any, config: Any,
+    deleted: bool = False,
 ) -> list[Row]:
     """Every facet row of one run."""
-    rows = value_rows(run_pk, summary, K.SUMMARY, K.SUMMARY_ITEM, BEST_METRIC_KEYS)
-    rows += value_rows(run_pk, config, K.CONFIG, K.CONFIG_ITEM)
+    rows = value_rows(run_pk, summary, K.SUMMARY, K.SUMMARY_ITEM, BEST_METRIC_KEYS, deleted)
+    rows += value_rows(run_pk, config, K.CONFIG, K.CONFIG_ITEM, deleted=deleted)
     tag_list = [t for t in tags if isinstance(t, str)] if isinstance(tags, list) else []
-    rows += [(run_pk, K.TAG, t, None, None, None) for t in dict.fromkeys(tag_list) if len(t) <= KEY_MAX_LENGTH]
+    rows += [(run_pk, K.TAG, t, None, None, None, deleted) for t in dict.fromkeys(tag_list) if len(t) <= KEY_MAX_LENGTH]
     text = " ".join([project, name, description or "", *tag_list])
-    rows += [(run_pk, K.WORD, w, None, None, None) for w in words(text)[:MAX_WORDS_PER_RUN]]
+    rows += [(run_pk, K.WORD, w, None, None, None, deleted) for w in words(text)[:MAX_WORDS_PER_RUN]]
     return rows
 
 
 def _insert_sql() -> str:
     table = connection.ops.quote_name(Facet._meta.db_table)
-    cols = ", ".join(connection.ops.quote_name(c) for c in ("run_id", "kind", "key", "num", "text", "flag"))
-    return f"INSERT INTO {table} ({cols}) VALUES (%s, %s, %s, %s, %s, %s)"  # noqa: S608 - fixed names
+    cols = ", ".join(connection.ops.quote_name(c) for c in ("run_id", "kind", "key", "num", "text", "flag", "deleted"))
+    return f"INSERT INTO {table} ({cols}) VALUES (%s, %s, %s, %s, %s, %s, %s)"  # noqa: S608 - fixed names
 
 
 def replace(run_pks: Sequence[int], rows: Iterable[Row]) -> int:
@@ -143,7 +146,7 @@ def on_runs_saved(sender: Any, rows: Sequence[Any], **kwargs: Any) -> None:
         saved = [r for r in rows if r.pk is not None]
     facet_rows: list[Row] = []
     for r in saved:
-        facet_rows += run_rows(r.pk, r.project, r.name, r.description, r.tags, r.summary, r.config)
+        facet_rows += run_rows(r.pk, r.project, r.name, r.description, r.tags, r.summary, r.config, r.deleted)
     replace([r.pk for r in saved], facet_rows)
 
 
@@ -159,12 +162,12 @@ def rebuild(batch: int = 2000, using_model: Any = None) -> int:
         chunk = list(
             model.objects.filter(pk__gt=last)
             .order_by("pk")
-            .values_list("pk", "project", "name", "description", "tags", "summary", "config")[:batch]
+            .values_list("pk", "project", "name", "description", "tags", "summary", "config", "deleted")[:batch]
         )
         if not chunk:
             return total
         rows: list[Row] = []
-        for pk, project, name, description, tags, summary, config in chunk:
-            rows += run_rows(pk, project, name, description, tags, summary, config)
+        for pk, project, name, description, tags, summary, config, deleted in chunk:
+            rows += run_rows(pk, project, name, description, tags, summary, config, deleted)
         total += replace([], rows)
         last = chunk[-1][0]

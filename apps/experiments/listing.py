@@ -13,18 +13,20 @@ from __future__ import annotations
 
 import threading
 import time
+from array import array
 from collections import OrderedDict
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import connection
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 
 from apps.runs import indexer
 from apps.runs.models import Run
 
-from . import presenters
+from . import filters, presenters
+from .filters import Filter
 from .params import ListQuery
-from .qcompile import Compiler, Style
 
 SORT_COLUMNS = {
     "created_at": "created_at",
@@ -33,63 +35,95 @@ SORT_COLUMNS = {
     "status": "status",
 }
 NULLABLE_SORT = frozenset({"created_at", "last_write", "best_metric_value"})
-# At most this many matches: the page is read starting from the matching facets (a short list
-# to sort). More: by walking the sort index and probing each run, which stops after one page.
-LIST_DRIVEN_MAX = 2000
-_COUNT_CACHE_SIZE = 512
+# A facet filter matching at most this many runs is read whole once (see ``matches``).
+FEW_MATCHES = 5000
+_CACHE_SIZE = 256
 
-_counts: OrderedDict[tuple[Any, ...], int] = OrderedDict()
-_counts_lock = threading.Lock()
+# Per index generation: totals, and the ordered matches of facet filters that match few runs.
+_counts: OrderedDict[tuple[Any, ...], Any] = OrderedDict()
+_results: OrderedDict[tuple[Any, ...], Any] = OrderedDict()
+_lock = threading.Lock()
 
 
-def clear_count_cache() -> None:
-    with _counts_lock:
+def clear_caches() -> None:
+    """Forget every cached total and match list (the benchmark's "cold" requests)."""
+    with _lock:
         _counts.clear()
+        _results.clear()
 
 
-def where(lq: ListQuery, style: Style) -> Q:
-    """The filter of ``lq`` as one Q on Run; facet conditions in the given style."""
-    compiler = Compiler(style, connection.vendor)
-    # ``deleted IN (false)`` rather than ``deleted = false``: Django writes the latter as
-    # ``NOT deleted``, which SQLite cannot match to an index.
-    cond = Q() if lq.include_deleted else Q(deleted__in=[False])
-    if lq.project is not None:
-        cond &= Q(project=lq.project)
-    if lq.name is not None:
-        cond &= Q(name=lq.name)
-    if lq.statuses:
-        cond &= Q(status__in=list(lq.statuses))
-    if lq.created_after is not None:
-        cond &= Q(created_at__gte=lq.created_after)
-    if lq.created_before is not None:
-        cond &= Q(created_at__lte=lq.created_before)
-    if lq.best_metric_min is not None:
-        cond &= Q(best_metric_value__gte=lq.best_metric_min)
-    if lq.best_metric_max is not None:
-        cond &= Q(best_metric_value__lte=lq.best_metric_max)
-    for tag in lq.tags:
-        cond &= compiler.tag(tag)
-    for word in lq.search_words:
-        cond &= compiler.word(word)
-    if lq.q_tree is not None:
-        cond &= compiler.compile(lq.q_tree)
-    return cond
+def _cache_get(cache: OrderedDict[tuple[Any, ...], Any], key: tuple[Any, ...]) -> Any:
+    with _lock:
+        if key in cache:
+            cache.move_to_end(key)
+            return cache[key]
+    return None
 
 
-def count(lq: ListQuery, generation: str | None = None) -> int:
-    """How many runs match ``lq``, from the cache while the index has not changed."""
-    generation = generation if generation is not None else indexer.current_generation()
-    key = (generation, connection.alias, lq.filter_key())
-    with _counts_lock:
-        if key in _counts:
-            _counts.move_to_end(key)
-            return _counts[key]
-    total = Run.objects.filter(where(lq, "in")).count()
-    with _counts_lock:
-        _counts[key] = total
-        while len(_counts) > _COUNT_CACHE_SIZE:
-            _counts.popitem(last=False)
+def _cache_put(cache: OrderedDict[tuple[Any, ...], Any], key: tuple[Any, ...], value: Any) -> None:
+    with _lock:
+        cache[key] = value
+        while len(cache) > _CACHE_SIZE:
+            cache.popitem(last=False)
+
+
+def count(flt: Filter, generation: str) -> int:
+    """How many runs match, from the cache while the index has not changed."""
+    key = (generation, connection.alias, flt.lq.filter_key())
+    hit = _cache_get(_counts, key)
+    if hit is not None:
+        return hit
+    if flt.facets_only:
+        total = flt.count_in_facets()
+    else:
+        total = Run.objects.filter(flt.q("in")).count()
+    _cache_put(_counts, key, total)
     return total
+
+
+@dataclass(frozen=True)
+class Matches:
+    total: int
+    # Every matching id in list order, when there are at most FEW_MATCHES of them.
+    ids: array[int] | None = None
+
+
+def matches(flt: Filter, generation: str) -> Matches:
+    """The total and, when few runs match a facet filter, all of them in order.
+
+    A filter on tags, words, summary or config that matches few runs is answered once from the
+    facet indexes (a short list, sorted here) and then paged from memory; walking the sort index
+    to find a rare match, or repeating the facet lookups for each page, would cost far more.
+    """
+    lq = flt.lq
+    if not flt.uses_facets:
+        return Matches(count(flt, generation))
+    key = (generation, connection.alias, lq.filter_key(), lq.order_by, lq.order_desc)
+    hit = _cache_get(_results, key)
+    if hit is not None:
+        return hit
+    known = _cache_get(_counts, (generation, connection.alias, lq.filter_key()))
+    result = Matches(known) if known is not None and known > FEW_MATCHES else None
+    if result is None:
+        flt.rarest_first()
+        column = SORT_COLUMNS[lq.order_by]
+        fields = ("pk", column, "created_at") if column == "status" else ("pk", column)
+        rows = list(Run.objects.filter(flt.q("in")).order_by().values_list(*fields)[: FEW_MATCHES + 1])
+        if len(rows) <= FEW_MATCHES:
+            result = Matches(len(rows), array("q", _sorted_ids(rows, lq.order_desc)))
+            _cache_put(_counts, (generation, connection.alias, lq.filter_key()), len(rows))
+        else:
+            result = Matches(count(flt, generation))
+    _cache_put(_results, key, result)
+    return result
+
+
+def _sorted_ids(rows: list[tuple[Any, ...]], desc: bool) -> list[int]:
+    """Ids in the order the sort indexes give: by value (None last either way), then by id."""
+    with_value = [r for r in rows if r[1] is not None]
+    with_value.sort(key=lambda r: r[1:] + (r[0],), reverse=desc)
+    without = sorted((r[0] for r in rows if r[1] is None), reverse=desc)
+    return [r[0] for r in with_value] + without
 
 
 def _ordered(qs: QuerySet[Run], column: str, desc: bool) -> QuerySet[Run]:
@@ -99,12 +133,15 @@ def _ordered(qs: QuerySet[Run], column: str, desc: bool) -> QuerySet[Run]:
     return qs.order_by(f"{sign}{column}", f"{sign}pk")
 
 
-def page_ids(lq: ListQuery, total: int) -> list[int]:
+def page_ids(flt: Filter, found: Matches) -> list[int]:
+    lq = flt.lq
     offset = (lq.page - 1) * lq.per_page
-    if offset >= total:
+    if offset >= found.total:
         return []
-    style: Style = "in" if total <= LIST_DRIVEN_MAX else "exists"
-    base = Run.objects.filter(where(lq, style))
+    if found.ids is not None:
+        return list(found.ids[offset : offset + lq.per_page])
+    # Many matches: walk the sort index and probe each run's facets, stopping after one page.
+    base = Run.objects.filter(flt.q("exists"))
     column = SORT_COLUMNS[lq.order_by]
     limit = lq.per_page
     if column not in NULLABLE_SORT:
@@ -122,8 +159,10 @@ def page_ids(lq: ListQuery, total: int) -> list[int]:
 
 def list_experiments(lq: ListQuery) -> dict[str, Any]:
     started = time.perf_counter()
-    total = count(lq)
-    ids = page_ids(lq, total)
+    flt = filters.build(lq)
+    found = matches(flt, indexer.current_generation())
+    total = found.total
+    ids = page_ids(flt, found)
     rows = {r["id"]: r for r in Run.objects.filter(pk__in=ids).values(*presenters.LIST_COLUMNS)} if ids else {}
     experiments = [presenters.experiment(rows[pk]) for pk in ids if pk in rows]
     offset = (lq.page - 1) * lq.per_page

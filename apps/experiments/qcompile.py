@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Literal as Lit
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from runicorn import layout
 
 from . import qlang
@@ -106,6 +106,32 @@ def parse_time(value: qlang.Literal, position: int, what: str) -> float:
     )
 
 
+def uses_facets(node: qlang.Node) -> bool:
+    """Whether answering ``node`` involves facet rows (tags, summary.*, config.*)."""
+    if isinstance(node, (qlang.And, qlang.Or)):
+        return any(uses_facets(n) for n in node.operands)
+    if isinstance(node, qlang.Not):
+        return uses_facets(node.operand)
+    path = node.field.path
+    if path[0] == "tags":
+        return True
+    if path[0] == "summary":
+        return not (len(path) == 2 and path[1] in BEST_METRIC_KEYS)
+    return path[0] == "config"
+
+
+@dataclass(frozen=True)
+class FacetPred:
+    """A condition on one run's facet rows: "has a row of one of ``kinds`` matching ``cond``"."""
+
+    kinds: tuple[int, ...]
+    cond: Q
+
+    def q(self) -> Q:
+        kind_q = Q(kind=self.kinds[0]) if len(self.kinds) == 1 else Q(kind__in=self.kinds)
+        return kind_q & self.cond
+
+
 class Compiler:
     def __init__(self, style: Style, vendor: str) -> None:
         self.style = style
@@ -114,22 +140,60 @@ class Compiler:
     # ------------------------------------------------------------------ facet building blocks
 
     def facet(self, kinds: tuple[int, ...], condition: Q) -> Q:
-        kind_q = Q(kind=kinds[0]) if len(kinds) == 1 else Q(kind__in=kinds)
-        if self.style == "in":
-            return Q(pk__in=Facet.objects.filter(kind_q & condition).values("run_id"))
-        return Q(Exists(Facet.objects.filter(kind_q & condition, run_id=OuterRef("pk"))))
+        return self.runs_with(FacetPred(kinds, condition))
 
-    def word(self, word: str) -> Q:
+    def runs_with(self, pred: FacetPred) -> Q:
+        """The runs that have a facet row matching ``pred``, as a condition on Run."""
+        if self.style == "in":
+            return Q(pk__in=Facet.objects.filter(pred.q()).values("run_id"))
+        return Q(Exists(Facet.objects.filter(pred.q(), run_id=OuterRef("pk"))))
+
+    def runs_with_all(self, preds: list[FacetPred], live_only: bool) -> Q:
+        """Runs matching every one of ``preds`` (the first one drives: put the rarest first)."""
+        if self.style == "exists":
+            result = Q()
+            for pred in preds:
+                result &= self.runs_with(pred)
+            return result
+        return Q(pk__in=all_facets_queryset(preds, live_only).values("run_id"))
+
+    def word_pred(self, word: str) -> FacetPred:
         """Runs with a search word that starts with ``word`` (already case-folded)."""
         if self.vendor == "sqlite":
             # SQLite's LIKE ignores case and so cannot use a binary index: a byte range can.
-            prefix = Q(key__gte=word, key__lt=word + _TOP)
-        else:
-            prefix = Q(key__startswith=word)  # LIKE 'w%', served by the pattern-ops index
-        return self.facet((K.WORD,), prefix)
+            return FacetPred((K.WORD,), Q(key__gte=word, key__lt=word + _TOP))
+        return FacetPred((K.WORD,), Q(key__startswith=word))  # LIKE 'w%', served by the pattern-ops index
+
+    def tag_pred(self, tag: str) -> FacetPred:
+        return FacetPred((K.TAG,), Q(key=tag))
+
+    def word(self, word: str) -> Q:
+        return self.runs_with(self.word_pred(word))
 
     def tag(self, tag: str) -> Q:
-        return self.facet((K.TAG,), Q(key=tag))
+        return self.runs_with(self.tag_pred(tag))
+
+    def pure(self, node: qlang.Node) -> FacetPred | None:
+        """``node`` as one facet condition, when it is one (``tags contains``, ``summary.x > 1`` ...)."""
+        if not isinstance(node, (qlang.Compare, qlang.In, qlang.Contains, qlang.Exists)):
+            return None
+        path = node.field.path
+        if path[0] == "tags" and len(path) == 1:
+            if isinstance(node, qlang.Contains) and isinstance(node.value, str):
+                return self.tag_pred(node.value)
+            if isinstance(node, qlang.Exists):
+                return FacetPred((K.TAG,), Q())
+            if isinstance(node, qlang.In) and all(isinstance(v, str) for v in node.values):
+                return FacetPred((K.TAG,), Q(key__in=list(node.values)))
+            return None
+        if path[0] not in _FACET_ROOTS or len(path) < 2:
+            return None
+        if path[0] == "summary" and len(path) == 2 and path[1] in BEST_METRIC_KEYS:
+            return None
+        if isinstance(node, qlang.Contains) and isinstance(node.value, str):
+            return None  # a string value containing it OR a list holding it: two kinds of rows
+        return self._json_pred(node, path[0], ".".join(path[1:]))
+
 
     # ------------------------------------------------------------------ tree
 
@@ -171,23 +235,26 @@ class Compiler:
 
     def _json(self, node: qlang.Node, root: str, key: str) -> Q:
         scalar_kind, item_kind = _FACET_ROOTS[root]
+        if isinstance(node, qlang.Contains) and isinstance(node.value, str):
+            # A string value containing the text, or a list holding exactly this string.
+            return self.facet((scalar_kind,), Q(key=key, text__isnull=False, text__icontains=node.value)) | (
+                self.facet((item_kind,), Q(key=key, text=node.value))
+            )
+        return self.runs_with(self._json_pred(node, root, key))
+
+    def _json_pred(self, node: qlang.Node, root: str, key: str) -> FacetPred:
+        scalar_kind, item_kind = _FACET_ROOTS[root]
         if isinstance(node, qlang.Exists):
-            return self.facet((scalar_kind, item_kind), Q(key=key))
+            return FacetPred((scalar_kind, item_kind), Q(key=key))
         if isinstance(node, qlang.Contains):
-            value = node.value
-            if isinstance(value, str):
-                # A string value containing the text, or a list holding exactly this string.
-                return self.facet((scalar_kind,), Q(key=key, text__icontains=value)) | self.facet(
-                    (item_kind,), Q(key=key, text=value)
-                )
-            return self.facet((item_kind,), Q(key=key) & self._equal(value))
+            return FacetPred((item_kind,), Q(key=key) & self._equal(node.value))
         if isinstance(node, qlang.In):
             either = Q()
             for value in node.values:
                 either |= self._equal(value)
-            return self.facet((scalar_kind,), Q(key=key) & either)
+            return FacetPred((scalar_kind,), Q(key=key) & either)
         assert isinstance(node, qlang.Compare)
-        return self.facet((scalar_kind,), Q(key=key) & self._compare_value(node, f"{root}.{key}"))
+        return FacetPred((scalar_kind,), Q(key=key) & self._compare_value(node, f"{root}.{key}"))
 
     @staticmethod
     def _equal(value: qlang.Literal) -> Q:
@@ -219,12 +286,9 @@ class Compiler:
     # ------------------------------------------------------------------ tags
 
     def _tags(self, node: qlang.Node) -> Q:
-        if isinstance(node, qlang.Exists):
-            return self.facet((K.TAG,), Q())
-        if isinstance(node, qlang.Contains) and isinstance(node.value, str):
-            return self.tag(node.value)
-        if isinstance(node, qlang.In) and all(isinstance(v, str) for v in node.values):
-            return self.facet((K.TAG,), Q(key__in=list(node.values)))
+        pred = self.pure(node)
+        if pred is not None:
+            return self.runs_with(pred)
         position = getattr(node, "position", 0)
         raise CompileError('tags holds a list of strings: use tags contains "x", tags in ("x", "y") or tags exists',
                            position)
@@ -275,3 +339,14 @@ class Compiler:
             raise CompileError(f"unknown status {value!r}; statuses are {', '.join(layout.STATUSES)}", position)
         return value
 
+
+def all_facets_queryset(preds: list[FacetPred], live_only: bool) -> QuerySet[Facet]:
+    """Facet rows matching ``preds[0]`` of runs that also match every other pred: the
+    intersection is found in the facet indexes before any run row is read."""
+    first, rest = preds[0], preds[1:]
+    qs = Facet.objects.filter(first.q())
+    if live_only:
+        qs = qs.filter(deleted=False)
+    for pred in rest:
+        qs = qs.filter(Exists(Facet.objects.filter(pred.q(), run_id=OuterRef("run_id"))))
+    return qs

@@ -39,3 +39,16 @@ def runs(django_db_setup, django_db_blocker, tmp_path_factory) -> Iterator[list[
         Run.objects.all().delete()
         IndexState.objects.all().delete()
     set_storage_root(previous)
+
+
+@pytest.fixture(params=["few", "many"])
+def paths(request, monkeypatch):  # type: ignore[no-untyped-def]
+    """Both ways a facet filter is answered: every match read at once (few matches), or the sort
+    index walked with a facet probe per run (many; forced here by lowering the threshold)."""
+    from apps.experiments import listing
+
+    if request.param == "many":
+        monkeypatch.setattr(listing, "FEW_MATCHES", 2)
+    listing.clear_caches()
+    yield request.param
+    listing.clear_caches()

@@ -22,14 +22,14 @@ def test_scalars_are_typed_and_lists_hold_their_elements():
         "big": 10**400, "long": "x" * 2000, "list_of_dicts": [{"a": 1}],
     }, K.CONFIG, K.CONFIG_ITEM)
     assert sorted(rows, key=str) == sorted([
-        (1, K.CONFIG, "lr", 0.01, None, None),
-        (1, K.CONFIG, "steps", 10.0, None, None),
-        (1, K.CONFIG, "amp", None, None, True),
-        (1, K.CONFIG, "name", None, "adam", None),
-        (1, K.CONFIG, "none", None, None, None),
-        (1, K.CONFIG_ITEM, "optim.beta", 0.9, None, None),
-        (1, K.CONFIG_ITEM, "optim.beta", 0.99, None, None),
-        (1, K.CONFIG, "optim.deep.x", None, "y", None),
+        (1, K.CONFIG, "lr", 0.01, None, None, False),
+        (1, K.CONFIG, "steps", 10.0, None, None, False),
+        (1, K.CONFIG, "amp", None, None, True, False),
+        (1, K.CONFIG, "name", None, "adam", None, False),
+        (1, K.CONFIG, "none", None, None, None, False),
+        (1, K.CONFIG_ITEM, "optim.beta", 0.9, None, None, False),
+        (1, K.CONFIG_ITEM, "optim.beta", 0.99, None, None, False),
+        (1, K.CONFIG, "optim.deep.x", None, "y", None, False),
     ], key=str)
 
 
@@ -80,7 +80,26 @@ def test_facets_follow_changes_and_removals_of_runs(api, storage_root, reindex):
 def test_rebuild_recreates_the_facets_of_an_existing_index(storage_root, reindex):
     make_experiment(storage_root, config={"lr": 0.1, "layers": [1, 2]}, tags=["a"], description="hello world")
     reindex()
-    before = sorted(Facet.objects.values_list("run_id", "kind", "key", "num", "text", "flag"))
+    make_experiment(storage_root, name="gone", tags=["a"], deleted={"deleted_at": 1.0, "reason": "x"})
+    reindex()
+    columns = ("run_id", "kind", "key", "num", "text", "flag", "deleted")
+    before = sorted(Facet.objects.values_list(*columns))
+    assert {row[-1] for row in before} == {True, False}
     Facet.objects.all().delete()
     assert facets.rebuild() == len(before)
-    assert sorted(Facet.objects.values_list("run_id", "kind", "key", "num", "text", "flag")) == before
+    assert sorted(Facet.objects.values_list(*columns)) == before
+
+
+@pytest.mark.django_db(transaction=True)
+def test_facets_carry_the_deleted_flag_of_their_run(api, storage_root, reindex):
+    run = make_experiment(storage_root, tags=["t"], config={"lr": 0.1})
+    reindex()
+    pk = Run.objects.get(run_id=run.name).pk
+    assert set(Facet.objects.filter(run_id=pk).values_list("deleted", flat=True)) == {False}
+    api.post("/api/v2/experiments/batch-delete", {"exp_ids": [run.name]}, format="json")
+    assert set(Facet.objects.filter(run_id=pk).values_list("deleted", flat=True)) == {True}
+    assert api.get("/api/v2/experiments", {"tags": "t"}).json()["total"] == 0
+    assert api.get("/api/v2/experiments", {"tags": "t", "include_deleted": "true"}).json()["total"] == 1
+    api.post("/api/recycle-bin/restore", {"run_ids": [run.name]}, format="json")
+    assert set(Facet.objects.filter(run_id=pk).values_list("deleted", flat=True)) == {False}
+    assert api.get("/api/v2/experiments", {"q": "config.lr = 0.1"}).json()["total"] == 1

@@ -66,7 +66,7 @@ FILTERS: list[tuple[dict[str, Any], Callable[[Truth], bool]]] = [
 
 
 @pytest.mark.parametrize(("params", "predicate"), FILTERS, ids=[str(p) for p, _ in FILTERS])
-def test_each_filter_matches_the_files(api, runs, params, predicate):
+def test_each_filter_matches_the_files(api, runs, paths, params, predicate):
     expected = {r.run_id for r in live(runs) if predicate(r)}
     assert ids(fetch_all(api, **params)) == expected
 
@@ -87,26 +87,38 @@ def _expected_order(runs: list[Truth], key: str, desc: bool) -> tuple[list[str],
 
 @pytest.mark.parametrize("key", ["created_at", "updated_at", "best_metric_value"])
 @pytest.mark.parametrize("desc", [True, False])
-def test_it_sorts_with_runs_without_a_value_last(api, runs, key, desc):
-    got = [i["id"] for i in fetch_all(api, order_by=key, order_desc=str(desc).lower())]
-    ordered, missing = _expected_order(live(runs), key, desc)
+@pytest.mark.parametrize("tag", [None, "Mixed Case"])
+def test_it_sorts_with_runs_without_a_value_last(api, runs, paths, key, desc, tag):
+    filters = {"tags": tag} if tag else {}
+    got = [i["id"] for i in fetch_all(api, order_by=key, order_desc=str(desc).lower(), **filters)]
+    ordered, missing = _expected_order([r for r in live(runs) if not tag or tag in r.tags], key, desc)
     assert got[: len(ordered)] == ordered
     assert set(got[len(ordered):]) == missing
 
 
 @pytest.mark.parametrize("desc", [True, False])
-def test_it_sorts_by_status_then_creation(api, runs, desc):
-    got = [i["id"] for i in fetch_all(api, order_by="status", order_desc=str(desc).lower())]
-    expected = sorted(live(runs), key=lambda r: (r.status, r.created_at), reverse=desc)
+@pytest.mark.parametrize("search", [None, "resnet"])
+def test_it_sorts_by_status_then_creation(api, runs, paths, desc, search):
+    filters = {"search": search} if search else {}
+    got = [i["id"] for i in fetch_all(api, order_by="status", order_desc=str(desc).lower(), **filters)]
+    chosen = [r for r in live(runs) if not search or search in (r.name + (r.description or "")).lower()]
+    expected = sorted(chosen, key=lambda r: (r.status, r.created_at), reverse=desc)
     assert got == [r.run_id for r in expected]
 
 
-@pytest.mark.parametrize(("order_by", "per_page"), [("created_at", 7), ("best_metric_value", 5), ("status", 43)])
-def test_pages_tile_the_whole_list(api, runs, order_by, per_page):
-    everything = [i["id"] for i in fetch_all(api, order_by=order_by)]
+@pytest.mark.parametrize(
+    ("order_by", "per_page", "filters"),
+    [
+        ("created_at", 7, {}), ("best_metric_value", 5, {}), ("status", 43, {}),
+        ("best_metric_value", 3, {"tags": "baseline"}), ("updated_at", 4, {"q": "config.lr <= 0.01"}),
+    ],
+)
+def test_pages_tile_the_whole_list(api, runs, paths, order_by, per_page, filters):
+    everything = [i["id"] for i in fetch_all(api, order_by=order_by, **filters)]
     pages, page = [], 1
     while True:
-        body = api.get("/api/v2/experiments", {"order_by": order_by, "per_page": per_page, "page": page}).json()
+        params = {"order_by": order_by, "per_page": per_page, "page": page, **filters}
+        body = api.get("/api/v2/experiments", params).json()
         assert body["total"] == len(everything) and body["page"] == page and body["per_page"] == per_page
         assert body["has_prev"] == (page > 1)
         assert body["has_next"] == (page * per_page < len(everything))
@@ -157,10 +169,18 @@ def test_bad_parameters_are_refused_naming_the_parameter(api, runs, params, para
 
 
 def test_it_answers_with_few_queries(api, runs, django_assert_max_num_queries):
+    from apps.experiments import listing
+
+    listing.clear_caches()
     # generation + count + page ids + page rows; a second page reuses the cached count.
     with django_assert_max_num_queries(4):
-        assert api.get("/api/v2/experiments", {"tags": "baseline", "per_page": 3}).status_code == 200
+        assert api.get("/api/v2/experiments", {"project": "nlp", "per_page": 3}).status_code == 200
     with django_assert_max_num_queries(3):
+        assert api.get("/api/v2/experiments", {"project": "nlp", "per_page": 3, "page": 2}).status_code == 200
+    # A facet filter with few matches: generation + all matches + page rows, then from memory.
+    with django_assert_max_num_queries(3):
+        assert api.get("/api/v2/experiments", {"tags": "baseline", "per_page": 3}).status_code == 200
+    with django_assert_max_num_queries(2):
         assert api.get("/api/v2/experiments", {"tags": "baseline", "per_page": 3, "page": 2}).status_code == 200
 
 

@@ -100,7 +100,7 @@ VALID: list[tuple[str, Callable[[Truth], bool]]] = [
 
 
 @pytest.mark.parametrize(("q", "predicate"), VALID, ids=[q for q, _ in VALID])
-def test_a_query_matches_the_files(api, runs, q, predicate):
+def test_a_query_matches_the_files(api, runs, paths, q, predicate):
     assert ids(fetch_all(api, q=q)) == {r.run_id for r in live(runs) if predicate(r)}
 
 

@@ -5,10 +5,7 @@ from django.db import migrations, models
 
 
 def backfill(apps, schema_editor):
-    """Facets for the runs already in the index, so an upgraded viewer needs no re-index."""
-    from apps.experiments import facets
-
-    facets.rebuild(using_model=apps.get_model("runs", "Run"))
+    """Kept as a no-op: the backfill runs in 0002, once the facet table has all its columns."""
 
 
 class Migration(migrations.Migration):
