@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F
 from django.dispatch import Signal
 from runicorn import layout, markers, records
@@ -81,6 +82,26 @@ def _save(rows: list[Run]) -> None:
             update_fields=_UPDATE_FIELDS,
         )
         runs_saved.send(sender=Run, rows=batch)
+
+
+@contextmanager
+def _roomy_page_cache(rows: int) -> Iterator[None]:
+    """A bigger SQLite page cache while many rows are written. Each run lands in a dozen B-trees
+    (the run indexes, its query facets) at scattered keys; with the default 2 MB cache SQLite
+    writes and re-reads the same pages again and again (a 100,000-run build: 1.5 GB written for
+    a 300 MB database). The default comes back afterwards, so the memory is returned."""
+    if rows < 1000 or connection.vendor != "sqlite":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA cache_size")
+        previous = cursor.fetchone()[0]
+        cursor.execute("PRAGMA cache_size = -65536")  # KiB: 64 MiB
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(f"PRAGMA cache_size = {int(previous)}")
 
 
 def bump_generation() -> None:
@@ -159,7 +180,8 @@ def sync_index(root: Path, *, full: bool = False) -> SyncStats:
     with transaction.atomic():
         lock_in_transaction(INDEX_WRITE_LOCK)
         pending = _reread_if_written_meanwhile(pending, known, generation)
-        _save(pending)
+        with _roomy_page_cache(len(pending)):
+            _save(pending)
         if gone:
             for start in range(0, len(gone), _BATCH):
                 Run.objects.filter(run_id__in=gone[start : start + _BATCH]).delete()
