@@ -20,7 +20,8 @@ from .payloads import fast_body, metrics_body
 DOWNSAMPLE_MIN = 100
 DOWNSAMPLE_MAX = 50_000
 FAST_DOWNSAMPLE_MIN = 3  # the V2 route has always accepted small targets
-_INT_RE = re.compile(r"^[+-]?\d+$")
+# At most 18 digits: within int64 (numpy's step columns), and far from int()'s digit limit.
+_INT_RE = re.compile(r"^[+-]?\d{1,18}$")
 
 
 class InvalidQuery(ValueError):
@@ -35,7 +36,7 @@ def parse_downsample(raw: str | None, minimum: int = DOWNSAMPLE_MIN) -> int | No
         return None
     value = raw.strip()
     if not _INT_RE.match(value) or not minimum <= int(value) <= DOWNSAMPLE_MAX:
-        raise InvalidQuery(f"downsample must be an integer between {minimum} and {DOWNSAMPLE_MAX}, got {raw!r}")
+        raise InvalidQuery(f"downsample must be an integer between {minimum} and {DOWNSAMPLE_MAX}, got {raw[:40]!r}")
     return int(value)
 
 
@@ -45,11 +46,11 @@ def parse_step_range(raw: str | None) -> tuple[int | None, int | None] | None:
         return None
     low_raw, sep, high_raw = raw.partition(":")
     if not sep or ":" in high_raw:
-        raise InvalidQuery(f"step_range {raw!r} must have the form 'min:max', e.g. '100:500' or '100:'")
+        raise InvalidQuery(f"step_range {raw[:60]!r} must have the form 'min:max', e.g. '100:500' or '100:'")
     bounds: list[int | None] = []
     for side, text in (("min", low_raw.strip()), ("max", high_raw.strip())):
         if text and not _INT_RE.match(text):
-            raise InvalidQuery(f"step_range {side} {text!r} is not an integer; use 'min:max', e.g. '100:500' or '100:'")
+            raise InvalidQuery(f"step_range {side} {text[:40]!r} is not an integer; use 'min:max', e.g. '100:500' or '100:'")
         bounds.append(int(text) if text else None)
     low, high = bounds
     if low is not None and high is not None and low > high:

@@ -73,6 +73,8 @@ def test_downsample_reduces_each_metric(api, run):
         ({"metric_names": "loss,nope,also_nope"}, "nope, also_nope"),
         ({"metric_names": " , "}, "at least one"),
         ({"downsample": "many"}, "downsample"),
+        ({"downsample": "9" * 5000}, "downsample"),
+        ({"step_range": "1:" + "9" * 30}, "max '99"),
     ],
 )
 def test_bad_parameters_are_400_naming_the_bad_part(api, run, params, says):

@@ -114,7 +114,7 @@ def test_a_soft_deleted_run_is_404(api, indexed_run, reindex):
     assert api.get(f"/api/runs/{run.name}/metrics_step").status_code == 404
 
 
-@pytest.mark.parametrize("value", ["99", "50001", "abc", "1.5", "", "-200"])
+@pytest.mark.parametrize("value", ["99", "50001", "abc", "1.5", "", "-200", "9" * 5000])
 def test_downsample_out_of_range_or_not_an_integer_is_400(api, indexed_run, value):
     run = indexed_run(events=[metric_event(1, T0, loss=1.0)])
 
