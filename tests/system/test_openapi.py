@@ -24,7 +24,8 @@ def api_routes() -> dict[str, set[str]]:
                 route = re.sub(r"\(\?P<(\w+)>[^)]*\)", r"{\1}", route)  # re_path() groups first
                 route = re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", route).replace("^", "").replace("$", "")
                 view = getattr(pattern.callback, "cls", None) or getattr(pattern.callback, "view_class", None)
-                methods = {m for m in HTTP_METHODS if view is not None and hasattr(view, m)}
+                allowed = getattr(view, "http_method_names", ())
+                methods = {m for m in HTTP_METHODS if view is not None and hasattr(view, m) and m in allowed}
                 found.setdefault(route, set()).update(methods)
 
     walk(get_resolver().url_patterns, "/")
