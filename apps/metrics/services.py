@@ -50,7 +50,9 @@ def parse_step_range(raw: str | None) -> tuple[int | None, int | None] | None:
     bounds: list[int | None] = []
     for side, text in (("min", low_raw.strip()), ("max", high_raw.strip())):
         if text and not _INT_RE.match(text):
-            raise InvalidQuery(f"step_range {side} {text[:40]!r} is not an integer; use 'min:max', e.g. '100:500' or '100:'")
+            raise InvalidQuery(
+                f"step_range {side} {text[:40]!r} is not an integer; use 'min:max', e.g. '100:500' or '100:'"
+            )
         bounds.append(int(text) if text else None)
     low, high = bounds
     if low is not None and high is not None and low > high:
