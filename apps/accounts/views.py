@@ -87,7 +87,7 @@ class LoginView(APIView):
         if user is None:  # wrong password, unknown or inactive user: one answer for all
             raise BadRequest("Invalid username or password.")
         login(request._request, user)  # a new session key and CSRF token (no session fixation)
-        request._request.user = user
+        request.user = user  # DRF's request (and the Django one under it)
         return json_response(_me(request))
 
 
