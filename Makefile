@@ -42,11 +42,14 @@ $(REF)/bin/runicorn:
 	$(PYTHON) -m venv $(REF)
 	$(REF)/bin/python -m pip install -q --disable-pip-version-check runicorn==0.5.3
 
-# System packages the tests use: OpenSSH's sshd (tests/fixtures/sshd.py). Quick when present.
+# System packages the tests use: OpenSSH's sshd (tests/fixtures/sshd.py) and Debian's chromium
+# (the browser tests in tests/ui drive it through Playwright; no browser is downloaded). Quick when present.
 system-deps:
 	@command -v /usr/sbin/sshd >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq openssh-server)
+	@command -v /usr/bin/chromium >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium)
 
 test: setup lint ref system-deps
+	cd frontend && npm test
 	$(BIN)/pytest
 
 bench: setup ref

@@ -24,9 +24,13 @@ export function initialLanguage(): Language {
 
 export function setLanguage(language: Language): void {
   safeStorage()?.setItem(STORAGE_KEY, language);
-  document.documentElement.lang = language === "zh" ? "zh-CN" : "en";
   void i18n.changeLanguage(language);
 }
+
+// The page's lang follows the language (fonts, screen readers, hyphenation).
+i18n.on("languageChanged", (language) => {
+  if (typeof document !== "undefined") document.documentElement.lang = language === "zh" ? "zh-CN" : "en";
+});
 
 function safeStorage(): Storage | null {
   try {
@@ -36,9 +40,12 @@ function safeStorage(): Storage | null {
   }
 }
 
+const language = initialLanguage();
+if (typeof document !== "undefined") document.documentElement.lang = language === "zh" ? "zh-CN" : "en";
+
 void i18n.use(initReactI18next).init({
   resources: { en: { translation: en }, zh: { translation: zh } },
-  lng: initialLanguage(),
+  lng: language,
   fallbackLng: "en",
   interpolation: { escapeValue: false }, // React escapes
   returnNull: false,
