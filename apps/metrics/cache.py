@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import itertools
 import os
+import stat
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
@@ -80,15 +81,13 @@ class RunMetrics:
 
     def _refresh(self) -> Outcome:
         try:
-            fd = os.open(self.path, os.O_RDONLY)
+            fd = os.open(self.path, os.O_RDONLY | os.O_NONBLOCK)  # O_NONBLOCK: a FIFO must not hang us
         except OSError:
-            if self.state is not None:  # the file went away: nothing to show any more
-                self._reset(MetricTable())
-                self.state = None
-                return "miss"
-            return "hit" if self.looked else "miss"
+            return self._gone()
         try:
             st = os.fstat(fd)
+            if not stat.S_ISREG(st.st_mode):
+                return self._gone()
             state = self.state
             if state is not None and (st.st_dev, st.st_ino) == (state.dev, state.ino) and st.st_size >= state.offset:
                 if st.st_size == state.size:
@@ -101,6 +100,13 @@ class RunMetrics:
             return "miss"
         finally:
             os.close(fd)
+
+    def _gone(self) -> Outcome:
+        if self.state is not None:  # the file went away: nothing to show any more
+            self._reset(MetricTable())
+            self.state = None
+            return "miss"
+        return "hit" if self.looked else "miss"
 
     def _reset(self, table: MetricTable) -> None:
         self.table = table

@@ -103,6 +103,15 @@ def test_a_deleted_events_file_leaves_no_rows(api, indexed_run):
     assert api.get(f"/api/runs/{run.name}/metrics_step").json()["rows"] == []
 
 
+def test_an_events_path_that_is_not_a_file_has_no_rows(api, indexed_run):
+    run = indexed_run()
+    (run / "events.jsonl").mkdir()
+
+    resp = api.get(f"/api/runs/{run.name}/metrics_step")
+
+    assert resp.status_code == 200 and resp.json()["rows"] == []
+
+
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_cold_requests_parse_the_file_once(indexed_run, parsed_bytes):
     from apps.metrics.services import metrics_answer
