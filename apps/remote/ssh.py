@@ -11,6 +11,7 @@ import io
 import logging
 import select
 import socket
+import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -83,15 +84,39 @@ def _handshake(sock: socket.socket, target: Target, timeout: float) -> paramiko.
     transport.handshake_timeout = timeout
     transport.auth_timeout = timeout
     _prefer_known_key_types(transport, target)
+    done = threading.Event()
+    # With an event, start_client returns at once and we wait ourselves: without one it returns
+    # silently (no error) when its timeout passes before the key exchange is over.
+    failure: BaseException | None = None
     try:
-        transport.start_client(timeout=timeout)
+        transport.start_client(event=done)
+        if done.wait(timeout) and not transport.is_active():
+            failure = transport.get_exception() or paramiko.SSHException("negotiation failed")
     except (paramiko.SSHException, EOFError, OSError) as exc:
-        transport.close()
-        text = str(exc) or type(exc).__name__
-        if "timed out" in text.lower() or "timeout" in text.lower():
-            raise errors.timeout(f"SSH handshake with {target.host}:{target.port} timed out") from None
-        raise errors.ssh_error(f"SSH handshake with {target.host}:{target.port} failed: {text}") from None
-    return transport
+        failure = exc
+    if failure is None and not done.is_set():
+        failure = TimeoutError("timed out")
+    if failure is None:
+        return transport
+    transport.close()
+    text = str(failure) or type(failure).__name__
+    # paramiko words a banner that never came as "Error reading SSH protocol banner" + "" (the
+    # empty text of socket.timeout); a reset or EOF there carries its own words.
+    if "timed out" in text.lower() or "timeout" in text.lower() or text.endswith("protocol banner"):
+        raise errors.timeout(f"SSH handshake with {target.host}:{target.port} timed out after {timeout:g} s")
+    raise errors.ssh_error(f"SSH handshake with {target.host}:{target.port} failed: {text}")
+
+
+def _is_encrypted(data: bytes) -> bool:
+    for load in (serialization.load_ssh_private_key, serialization.load_pem_private_key):
+        try:
+            load(data, password=None)
+        except TypeError:
+            return True
+        except Exception:  # noqa: S112 - not this format: try the other
+            continue
+        return False
+    return False
 
 
 def _pkey_from_bytes(data: bytes, passphrase: str | None, source: str) -> paramiko.PKey:
@@ -109,7 +134,8 @@ def _pkey_from_bytes(data: bytes, passphrase: str | None, source: str) -> parami
         loaded = None
     except ValueError as exc:
         text = str(exc).lower()
-        if "password" in text or "decrypt" in text:
+        # A wrong passphrase reads as corrupt data to cryptography: ask whether the key is encrypted.
+        if "password" in text or "decrypt" in text or (secret is not None and _is_encrypted(data)):
             raise errors.auth_failed(f"Cannot decrypt the private key ({source}): wrong passphrase") from None
         raise errors.invalid(f"The private key ({source}) is not an OpenSSH or PEM private key") from None
     except Exception:
