@@ -66,6 +66,8 @@ def init(
     config: Any = None,
     capture_console: bool = False,
     run_id: str | None = None,
+    monitor_system: bool = False,
+    monitor_interval: float = 5.0,
 ) -> Run:
     """Start a run and make it the active one; returns the :class:`Run`.
 
@@ -77,6 +79,9 @@ def init(
         config: hyper-parameters (dict or argparse.Namespace), saved to config.json.
         capture_console: copy stdout/stderr to logs.txt (the console still shows them).
         run_id: reuse an id (``YYYYMMDD_HHMMSS_<6 hex>``); an existing run directory is resumed.
+        monitor_system: log CPU, memory and GPU readings as ``system/*`` metrics every
+            ``monitor_interval`` seconds (>= 0.1) from a background thread; they carry the current
+            step and never advance it (:mod:`runicorn.monitor`).
 
     A run that is still active is finished first (status ``finished``). The run is finished
     automatically at interpreter exit, ``failed`` on an uncaught exception, ``interrupted`` on
@@ -91,6 +96,7 @@ def init(
         run = Run(
             project=project, name=name, storage=storage, capture_env=capture_env, tags=tags,
             description=description, config=config, capture_console=capture_console, run_id=run_id,
+            monitor_system=monitor_system, monitor_interval=monitor_interval,
         )
         lifecycle.active = run
     return run

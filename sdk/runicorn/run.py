@@ -63,8 +63,14 @@ class Run:
         config: Any = None,
         capture_console: bool = False,
         run_id: str | None = None,
+        monitor_system: bool = False,
+        monitor_interval: float = 5.0,
     ) -> None:
         check_names(project, name, run_id)
+        if monitor_system:
+            from .monitor import check_interval
+
+            monitor_interval = check_interval(monitor_interval)  # refused before any file is written
         self.project = project
         self.name = name
         self.storage_root = resolve_storage_root(storage)
@@ -88,6 +94,7 @@ class Run:
         self._summary_dirty = False
         self._console: Any = None
         self._env_thread: threading.Thread | None = None
+        self._monitor: Any = None
 
         old_meta = read_json(self.run_dir / layout.META_FILE) if resuming else None
         old_meta = old_meta if isinstance(old_meta, dict) else {}
@@ -128,6 +135,13 @@ class Run:
             except OSError:  # the working directory was removed
                 cwd = None
             self._env_thread = start_capture(self.run_dir, cwd)
+        if monitor_system:
+            from .monitor import SystemMonitor
+
+            # Samples go into the writer's queue with the current step (see runicorn.monitor).
+            self._monitor = SystemMonitor(self._events.append, lambda: self.global_step, monitor_interval,
+                                          name=self.id)
+            self._monitor.start()
 
     # ---- logging -------------------------------------------------------------------------
     def log(self, data: Mapping[str, Any] | None = None, *, step: int | None = None, stage: Any = None,
@@ -359,6 +373,8 @@ class Run:
             try:
                 if self._console is not None:
                     self._console.stop()
+                if self._monitor is not None:
+                    self._monitor.stop()  # before the writer closes: its last sample is written
                 if self._env_thread is not None:
                     self._env_thread.join(timeout=5.0)
                 self._writer.close()
@@ -382,6 +398,8 @@ class Run:
     def _detach_after_fork(self) -> None:
         self._closed = True
         self._forked = True
+        if self._monitor is not None:
+            self._monitor.detach()
         if self._console is not None:
             for tee in self._console._tees.values():
                 tee.detach_copy()
