@@ -7,6 +7,7 @@ import platform
 import shutil
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 import runicorn
@@ -137,3 +138,22 @@ def test_the_viewer_needs_an_environment_with_runicorn(client, cid):
     assert (unknown.status_code, unknown.json()["error"]) == (404, "environment_not_found")
     assert (relative.status_code, relative.json()["error"]) == (400, "invalid_parameters")
     assert client.get(f"/api/remote/viewer/status?connection_id={cid}").json()["viewer"] == {"status": "stopped"}
+
+
+def test_conda_installs_in_the_usual_folders_are_found(client, cid, remote_home):
+    # A miniconda layout: the base prefix (conda-meta + envs/) and one named environment.
+    base = remote_home / "miniconda3"
+    python = Path(sys.base_prefix) / "bin" / "python3"
+    for prefix in (base, base / "envs" / "torch"):
+        (prefix / "conda-meta").mkdir(parents=True)
+        (prefix / "bin").mkdir()
+        (prefix / "bin" / "python").symlink_to(python)
+    try:
+        answer = client.post("/api/remote/environments/detect", {"connection_id": cid}, format="json")
+    finally:
+        shutil.rmtree(base)
+
+    envs = by_name(answer)
+    assert (envs["base"]["type"], envs["base"]["python_path"]) == ("conda", str(base / "bin" / "python"))
+    assert (envs["torch"]["type"], envs["torch"]["python_path"]) == (
+        "conda", str(base / "envs" / "torch" / "bin" / "python"))
