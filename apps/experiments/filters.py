@@ -74,7 +74,7 @@ class Filter:
         for pred in self.preds:
             qs = Facet.objects.filter(pred.q())
             if self.live_only:
-                qs = qs.filter(deleted=False)
+                qs = qs.filter(deleted__in=[False])  # not "NOT deleted": see build()
             sizes.append(qs.order_by()[:ESTIMATE_CAP].count())
         self.preds = [pred for _, _, pred in sorted(zip(sizes, range(len(sizes)), self.preds, strict=True))]
 

@@ -346,7 +346,9 @@ def all_facets_queryset(preds: list[FacetPred], live_only: bool) -> QuerySet[Fac
     first, rest = preds[0], preds[1:]
     qs = Facet.objects.filter(first.q())
     if live_only:
-        qs = qs.filter(deleted=False)
+        # ``deleted IN (false)``: Django writes ``deleted=False`` as ``NOT deleted``, which SQLite
+        # cannot use as an index column (and the num range after it in the index would be lost).
+        qs = qs.filter(deleted__in=[False])
     for pred in rest:
         qs = qs.filter(Exists(Facet.objects.filter(pred.q(), run_id=OuterRef("run_id"))))
     return qs
