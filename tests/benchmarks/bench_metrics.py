@@ -35,6 +35,7 @@ from tests.benchmarks.common import (
     DEFAULT_REF_DIR,
     Reference,
     Server,
+    cpu_seconds,
     median,
     p95,
     start_ours,
@@ -154,13 +155,19 @@ def get_step(server: Server) -> tuple[float, dict[str, Any]]:
     return elapsed, body
 
 
-def cold_sample(label: str, source: Path, workdir: Path, reference: Reference, i: int) -> tuple[float, Server, Path]:
-    """A fresh copy of the run, a fresh viewer, idle, then its first metrics_step request."""
+def cold_sample(
+    label: str, source: Path, workdir: Path, reference: Reference, i: int
+) -> tuple[float, float, Server, Path]:
+    """A fresh copy of the run, a fresh viewer, idle, then its first metrics_step request:
+    wall seconds and the viewer's CPU seconds for it (the latter hardly moves with the machine's
+    load, which on a shared 2-core machine swings wall times by several times)."""
     root = fresh_copy(source, workdir / f"{label}-root")
     server = start(label, root, workdir / f"{label}-{i}", reference)
     try:
         wait_idle(server.process.pid)
-        return get_step(server)[0], server, root
+        cpu_before = cpu_seconds(server.process.pid)
+        elapsed = get_step(server)[0]
+        return elapsed, cpu_seconds(server.process.pid) - cpu_before, server, root
     except BaseException:
         server.stop()
         raise
@@ -196,11 +203,12 @@ def measure_viewers(source: Path, workdir: Path, reference: Reference) -> dict[s
     the last viewer of each kind goes on to the warm, append and memory measurements."""
     order = [label for i in range(max(COLD_SAMPLES.values())) for label in ("ours", "reference")
              if i < COLD_SAMPLES[label]]
-    results: dict[str, dict[str, Any]] = {"ours": {"cold_s": []}, "reference": {"cold_s": []}}
+    results: dict[str, dict[str, Any]] = {label: {"cold_s": [], "cold_cpu_s": []} for label in COLD_SAMPLES}
     for i, label in enumerate(order):
-        elapsed, server, root = cold_sample(label, source, workdir, reference, i)
+        elapsed, cpu, server, root = cold_sample(label, source, workdir, reference, i)
         try:
             results[label]["cold_s"].append(round(elapsed, 3))
+            results[label]["cold_cpu_s"].append(round(cpu, 3))
             if label not in order[i + 1 :]:
                 results[label].update(measure_rest(label, server, root))
         finally:
@@ -312,6 +320,8 @@ def main() -> dict[str, Any]:
         "cold_ours_s": round(cold_ours, 3),
         "cold_ref_s": round(cold_ref, 3),
         "cold_speedup": round(cold_ref / cold_ours, 1),
+        "cold_cpu_ours_s": round(median(ours["cold_cpu_s"]), 3),
+        "cold_cpu_ref_s": round(median(theirs["cold_cpu_s"]), 3),
         "warm_ours_ms": round(warm_ours, 2),
         "warm_ref_ms": round(warm_ref, 1),
         "warm_speedup": round(warm_ref / warm_ours, 1),
