@@ -135,3 +135,15 @@ async def test_two_followers_of_one_run_both_get_each_line(indexed_run):
     finally:
         await first.disconnect()
         await second.disconnect()
+
+
+async def test_without_inotify_lines_still_arrive_by_polling(indexed_run, settings):
+    settings.RUNICORN_FORCE_POLLING = True
+    run = await make(indexed_run, logs="first\n")
+    comm = await connect(run.name)
+    try:
+        assert await comm.receive_from(timeout=5) == "first"
+        append(run / "logs.txt", "second\n")
+        assert await comm.receive_from(timeout=5) == "second"
+    finally:
+        await comm.disconnect()
