@@ -4,13 +4,15 @@
    descriptions, configs and summaries, written by a process pool and cached under
    ``.cache/bench/`` (a second run reuses it).
 2. In a child process with a fresh SQLite index: ``migrate``, then ``indexer.sync_index(root)``
-   from the empty database (the index build, facets included), timed.
+   from the empty database (the index build, facets included), timed. No ANALYZE: the viewer
+   does not run one either, so the plans are the ones it gets.
 3. For each query: ``REPEAT`` timed requests through Django's test ``Client`` (the whole request:
    URL routing, validation, the queries, JSON encoding; no network), after two warm-up requests.
    Two figures per query: "warm" (the total count is cached per index generation, as it is for
    pages 2, 3, ... and for a UI polling a list) and "cold" (count cache cleared before each
-   request: the first request after any run changed). ``query_time_ms`` from the body and the
-   wall time are both reported, median and p95.
+   request: the first request after any run changed). Wall time, this thread's CPU time (the
+   machine may be busy with other work: CPU time is what the request itself cost) and
+   ``query_time_ms`` from the body, median and p95. The SQLite plan of each query is recorded too.
 
 Target (DESIGN.md): every median ≤ 15 ms server time at 100,000 runs. The reference is not timed:
 its V2 index stays empty for runs written by its SDK (``total`` is 0), so there is no like-for-like
@@ -103,10 +105,11 @@ def _write_runs(args: tuple[str, int, int]) -> int:
             status = "interrupted"  # a "running" run of a dead pid would be rewritten by the indexer
         _write(d + "/status.json", {"status": status, "started_at": created, "ended_at": created + 600})
         accuracy = round(rng.random(), 4)
-        summary: dict[str, Any] = {"accuracy": accuracy, "loss": round(rng.random() * 2, 4), "epochs": rng.randint(1, 90)}
+        summary: dict[str, Any] = {"accuracy": accuracy, "loss": round(rng.random() * 2, 4),
+                                   "epochs": rng.randint(1, 90)}
         if rng.random() < 0.8:
-            summary.update(best_metric_value=accuracy, best_metric_name="accuracy", best_metric_step=rng.randint(1, 90),
-                           best_metric_mode="max")
+            summary.update(best_metric_value=accuracy, best_metric_name="accuracy",
+                           best_metric_step=rng.randint(1, 90), best_metric_mode="max")
         _write(d + "/summary.json", summary)
         _write(d + "/config.json", {
             "lr": rng.choice([0.1, 0.01, 0.001, 0.0001]), "batch_size": rng.choice([32, 64, 128, 256]),
@@ -115,7 +118,8 @@ def _write_runs(args: tuple[str, int, int]) -> int:
         })
         with open(d + "/events.jsonl", "w") as fh:
             for step in range(1, 4):
-                data = {"loss": round(rng.random(), 4), "accuracy": accuracy, "global_step": step, "time": created + step}
+                data = {"loss": round(rng.random(), 4), "accuracy": accuracy, "global_step": step,
+                        "time": created + step}
                 fh.write(json.dumps({"ts": created + step, "type": "metrics", "data": data}) + "\n")
     return stop - start
 
@@ -146,24 +150,25 @@ def _ms(values: list[float]) -> dict[str, float]:
     return {"median": round(median(values), 2), "p95": round(p95(values), 2)}
 
 
-def _measure(client: Any, params: dict[str, Any], clear_counts: Any) -> dict[str, Any]:
+def _measure(client: Any, params: dict[str, Any], clear_caches: Any) -> dict[str, Any]:
     result: dict[str, Any] = {"params": params}
     for label, cold in (("warm", False), ("cold", True)):
         for _ in range(2):
             client.get("/api/v2/experiments", params)
-        walls, reported = [], []
+        walls, cpus, reported = [], [], []
         total = None
         for _ in range(REPEAT):
             if cold:
-                clear_counts()
-            start = time.perf_counter()
+                clear_caches()
+            start, cpu = time.perf_counter(), time.thread_time()
             resp = client.get("/api/v2/experiments", params)
+            cpus.append((time.thread_time() - cpu) * 1000)
             walls.append((time.perf_counter() - start) * 1000)
             assert resp.status_code == 200, resp.content[:500]
             body = json.loads(resp.content)
             reported.append(body["query_time_ms"])
             total = body["total"]
-        result[label] = {"wall_ms": _ms(walls), "query_time_ms": _ms(reported)}
+        result[label] = {"wall_ms": _ms(walls), "cpu_ms": _ms(cpus), "query_time_ms": _ms(reported)}
         result["total"] = total
     return result
 
@@ -178,27 +183,32 @@ def child(root: Path, out: Path) -> None:
     from django.test import Client
 
     from apps.experiments import listing
+    from apps.experiments.explain import explain_list
     from apps.experiments.models import Facet
+    from apps.experiments.params import parse_list_query
     from apps.runs import indexer
     from apps.runs.storage import set_storage_root
 
     call_command("migrate", interactive=False, verbosity=0)
     set_storage_root(root)
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     stats = indexer.sync_index(root)
-    build_s = time.perf_counter() - started
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")  # what the viewer's periodic optimize would have done
+    build_s, build_cpu_s = time.perf_counter() - started, time.process_time() - cpu
     report: dict[str, Any] = {
         "runs": stats.scanned,
         "index_build_s": round(build_s, 1),
+        "index_build_cpu_s": round(build_cpu_s, 1),
         "facet_rows": Facet.objects.count(),
         "db_mb": round(Path(connection.settings_dict["NAME"]).stat().st_size / 2**20, 1),
+        "load_average_before_queries": os.getloadavg(),
         "queries": {},
+        "plans": {},
     }
     client = Client()
     for label, params in QUERIES:
         report["queries"][label] = _measure(client, params, listing.clear_caches)
+        report["plans"][label] = explain_list(parse_list_query({k: str(v) for k, v in params.items()}))
+    report["load_average_after_queries"] = os.getloadavg()
     out.write_text(json.dumps(report))
 
 
@@ -238,18 +248,21 @@ def main() -> dict[str, Any]:
            for label, q in headline.items()},
     }
     _print(report)
+    (CACHE_DIR / f"v2-report-{report['runs']}.json").write_text(json.dumps(report, indent=2))
     return report
 
 
 def _print(report: dict[str, Any]) -> None:
     print(f"\nV2 experiments at {report['runs']} runs: index build {report['index_build_s']} s "
-          f"({report['facet_rows']} facet rows, database {report['db_mb']} MB)")
-    print(f"{'query':34} {'total':>7}  {'warm median/p95 ms':>20}  {'cold median/p95 ms':>20}  {'query_time_ms warm/cold':>24}")
+          f"(CPU {report['index_build_cpu_s']} s; {report['facet_rows']} facet rows, database {report['db_mb']} MB); "
+          f"load average {report['load_average_before_queries'][0]:.1f}")
+    head = f"{'query':32} {'total':>7} | {'warm wall/cpu ms':>18} {'p95':>6} | {'cold wall/cpu ms':>18} {'p95':>6}"
+    print(head)
     for label, q in report["queries"].items():
         w, c = q["warm"], q["cold"]
-        print(f"{label:34} {q['total']:>7}  {w['wall_ms']['median']:>9} / {w['wall_ms']['p95']:<8}  "
-              f"{c['wall_ms']['median']:>9} / {c['wall_ms']['p95']:<8}  "
-              f"{w['query_time_ms']['median']:>10} / {c['query_time_ms']['median']:<10}")
+        print(f"{label:32} {q['total']:>7} | {w['wall_ms']['median']:>8} / {w['cpu_ms']['median']:<7} "
+              f"{w['wall_ms']['p95']:>6} | {c['wall_ms']['median']:>8} / {c['cpu_ms']['median']:<7} "
+              f"{c['wall_ms']['p95']:>6}")
     print(f"target: every median of {', '.join(HEADLINE)} <= {TARGET_MS} ms; "
           f"warm: {'met' if report['meets_target_warm'] else 'MISSED'}, "
           f"cold: {'met' if report['meets_target_cold'] else 'MISSED'}")
