@@ -48,6 +48,8 @@ RUNICORN_RATE_LIMITS = {
     "default": "600/m",
     "GET /api/runs": "100/m",
     "POST /api/runs/soft-delete": "20/m",
+    # The reference's limit for its batch delete (up to 1,000 runs per request).
+    "POST /api/v2/experiments/batch-delete": "10/m",
     "POST /api/recycle-bin/empty": "5/m",
     "POST /api/remote/connect": "5/m",
     "POST /api/auth/login": "10/m",  # password guessing, per client address
