@@ -180,17 +180,21 @@ def measure_rest(label: str, server: Server, root: Path) -> dict[str, Any]:
     result: dict[str, Any] = {"first_row": rows[0], "last_row": rows[-1], "rows_answered": len(rows)}
     warm = [get_step(server)[0] for _ in range(WARM_SAMPLES)]
     appended: list[float] = []
+    appended_cpu: list[float] = []
     next_step = ROWS + 1
     for _ in range(APPEND_ROUNDS):
         append_rows(root, next_step, APPEND_ROWS)
         next_step += APPEND_ROWS
+        cpu_before = cpu_seconds(server.process.pid)
         elapsed, body = get_step(server)
+        appended_cpu.append(cpu_seconds(server.process.pid) - cpu_before)
         if body["total"] != next_step - 1:
             raise RuntimeError(f"{label}: {body['total']} rows after appending, expected {next_step - 1}")
         appended.append(elapsed)
     result.update(
         warm_ms=[round(w * 1000, 2) for w in warm],
         append_ms=[round(a * 1000, 2) for a in appended],
+        append_cpu_ms=[round(c * 1000, 1) for c in appended_cpu],
         **server.memory(),
     )
     if label == "ours":
@@ -326,6 +330,7 @@ def main() -> dict[str, Any]:
         "warm_ref_ms": round(warm_ref, 1),
         "warm_speedup": round(warm_ref / warm_ours, 1),
         "append_ours_ms": round(median(ours["append_ms"]), 1),
+        "append_cpu_ours_ms": round(median(ours["append_cpu_ms"]), 1),
         "append_ref_ms": round(median(theirs["append_ms"]), 1),
         "peak_rss_ours_mb": ours["peak_rss_mb"],
         "peak_rss_ref_mb": theirs["peak_rss_mb"],
