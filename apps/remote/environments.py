@@ -28,9 +28,9 @@ DETECT_TIMEOUT = 120.0
 
 # Runs in every candidate interpreter: standard library only, Python 3.6+ (old servers).
 PROBE = r'''
-import json, os, platform, sys
+import json, os, sys
 kind, name, path = sys.argv[1:4]
-info = {"name": name, "type": kind, "python_path": path, "python_version": platform.python_version(),
+info = {"name": name, "type": kind, "python_path": path, "python_version": "%d.%d.%d" % sys.version_info[:3],
         "runicorn_installed": False, "runicorn_version": None, "viewer_installed": False}
 try:
     import importlib.util as iu
@@ -40,10 +40,19 @@ except Exception:
 if spec is not None:
     info["runicorn_installed"] = True
     version = None
-    try:
-        from importlib.metadata import version as dist_version
-        version = dist_version("runicorn")
-    except Exception:
+    # The dist-info folder names the version: cheaper than importlib.metadata or the package.
+    for entry in sys.path:
+        try:
+            names = os.listdir(entry or ".")
+        except OSError:
+            continue
+        for item in names:
+            if item.lower().startswith("runicorn-") and item.endswith((".dist-info", ".egg-info")):
+                version = item[len("runicorn-"):].rsplit(".", 1)[0].split("-")[0]
+                break
+        if version:
+            break
+    if not version:
         try:
             import runicorn
             version = getattr(runicorn, "__version__", None)
@@ -85,11 +94,15 @@ if command -v timeout >/dev/null 2>&1; then TO="timeout 30"; else TO=""; fi
 LOGIN_PATH=$($TO "${SHELL:-/bin/sh}" -lc 'printf %s "$PATH"' </dev/null 2>/dev/null | tail -n 1)
 [ -n "$LOGIN_PATH" ] && PATH=$LOGIN_PATH && export PATH
 SEEN=" "
+JOBS=0
 probe() {
   [ -x "$3" ] || return 0
   case "$SEEN" in *" $3 "*) return 0 ;; esac
   SEEN="$SEEN$3 "
-  $TO "$3" -c "$PROBE" "$1" "$2" "$3" 2>/dev/null </dev/null || printf 'RNSKIP\t%s\n' "$3"
+  # Up to 8 interpreters start at once; each prints one short line (one atomic write).
+  { $TO "$3" -c "$PROBE" "$1" "$2" "$3" 2>/dev/null </dev/null || printf 'RNSKIP\t%s\n' "$3"; } &
+  JOBS=$((JOBS + 1))
+  if [ "$JOBS" -ge 8 ]; then wait; JOBS=0; fi
 }
 conda_env() {
   if [ -d "$1/conda-meta" ] && [ -d "$1/envs" ]; then probe conda base "$1/bin/python"
@@ -123,6 +136,7 @@ done
 PYENV=${PYENV_ROOT:-$HOME/.pyenv}
 for v in "$PYENV"/versions/*; do [ -d "$v" ] && probe pyenv "$(basename "$v")" "$v/bin/python"; done
 p=$(command -v python3 2>/dev/null) && probe system system "$p"
+wait
 exit 0
 '''
 
@@ -145,10 +159,12 @@ class Environment:
         return asdict(self)
 
 
+_TYPE_ORDER = {"conda": 0, "venv": 1, "pyenv": 2, "system": 3}
+
+
 def parse(output: str) -> list[Environment]:
-    """The probes' lines among whatever else the login shell printed; names made unique."""
-    found: list[Environment] = []
-    names: set[str] = set()
+    """The probes' lines among whatever else the login shell printed, in a stable order, names unique."""
+    probed: list[Environment] = []
     for line in output.splitlines():
         if not line.startswith(MARK):
             continue
@@ -157,8 +173,13 @@ def parse(output: str) -> list[Environment]:
             env = Environment(**{k: data.get(k) for k in Environment.__dataclass_fields__})
         except (ValueError, TypeError):
             continue
-        if not isinstance(env.name, str) or not isinstance(env.python_path, str):
-            continue
+        if isinstance(env.name, str) and isinstance(env.python_path, str) and isinstance(env.type, str):
+            probed.append(env)
+    # The probes run in parallel: order by kind, then name, whatever order they finished in.
+    probed.sort(key=lambda e: (_TYPE_ORDER.get(e.type, 9), e.name, e.python_path))
+    found: list[Environment] = []
+    names: set[str] = set()
+    for env in probed:
         if env.name in names:  # e.g. "myenv" in ~/venvs and in ~/.venvs: tell them apart
             env = Environment(**{**env.as_dict(), "name": f"{env.name} ({env.python_path})"})
         names.add(env.name)

@@ -64,6 +64,41 @@ echo "$outcome"
 '''
 
 
+# Run by the environment's Python on the server: wait for the viewer's /api/health to answer 200.
+# Prints ready, dead (the process is gone or a zombie) or timeout.
+WAIT_PROBE = r'''
+import os, socket, sys, time
+port, pid, limit = int(sys.argv[1]), int(sys.argv[2]), float(sys.argv[3])
+deadline = time.time() + limit
+def gone():
+    try:
+        os.kill(pid, 0)
+    except OSError as exc:
+        return exc.errno == 3
+    try:
+        with open("/proc/%d/stat" % pid) as fh:
+            return fh.read().rsplit(")", 1)[1].split()[0] == "Z"
+    except (OSError, IndexError):
+        return False
+while time.time() < deadline:
+    if gone():
+        print("dead")
+        sys.exit(0)
+    try:
+        sock = socket.create_connection(("127.0.0.1", port), timeout=2)
+        sock.sendall(b"GET /api/health HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n")
+        head = sock.recv(64)
+        sock.close()
+        if head.split(b" ")[1:2] == [b"200"]:
+            print("ready")
+            sys.exit(0)
+    except (OSError, IndexError):
+        pass
+    time.sleep(0.1)
+print("timeout")
+'''
+
+
 @dataclass
 class RemoteViewer:
     env_name: str
@@ -167,25 +202,23 @@ def _launch(transport: paramiko.Transport, env: Environment, remote_root: str) -
                              f"Cannot start the remote viewer (exit {result.rc}): {result.stderr.strip()[-500:]}")
 
 
-def _wait_until_ready(transport: paramiko.Transport, port: int, pid: int, state_dir: str) -> None:
-    deadline = time.monotonic() + settings.RUNICORN_REMOTE_VIEWER_START_SECONDS
-    next_process_check = time.monotonic() + 1.0
-    while not _answers_over_ssh(transport, port):
-        now = time.monotonic()
-        if now >= next_process_check:
-            next_process_check = now + 1.0
-            if process_state(transport, pid) != "alive":
-                tail = "\n".join(_tail(transport, f"{state_dir}/viewer.log", 20))
-                _kill(transport, pid, state_dir, cleanup=True)
-                raise errors.RemoteError(502, "viewer_start_failed", f"The remote viewer exited during start:\n{tail}")
-        if now > deadline:
-            tail = "\n".join(_tail(transport, f"{state_dir}/viewer.log", 20))
-            _kill(transport, pid, state_dir, cleanup=True)
-            raise errors.RemoteError(
-                504, "viewer_start_timeout",
-                f"The remote viewer did not answer within {settings.RUNICORN_REMOTE_VIEWER_START_SECONDS:g} s:\n{tail}",
-            )
-        time.sleep(0.2)
+def _wait_until_ready(transport: paramiko.Transport, env: Environment, port: int, pid: int, state_dir: str) -> None:
+    """One round trip: the server itself polls the new viewer until it answers (or dies, or time runs out)."""
+    limit = settings.RUNICORN_REMOTE_VIEWER_START_SECONDS
+    command = " ".join(shlex.quote(str(a)) for a in (env.python_path, "-c", WAIT_PROBE, port, pid, limit))
+    outcome = run(transport, command, timeout=limit + 30).stdout.strip().rsplit("\n", 1)[-1]
+    forwarded = outcome == "ready" and _answers_over_ssh(transport, port)
+    if forwarded:
+        return
+    tail = "\n".join(_tail(transport, f"{state_dir}/viewer.log", 20))
+    _kill(transport, pid, state_dir, cleanup=True)
+    if outcome == "ready":
+        raise errors.RemoteError(502, "viewer_start_failed", "The remote viewer runs but the SSH server refuses to "
+                                 "forward a port to it (is AllowTcpForwarding off in its sshd_config?)")
+    if outcome == "timeout":
+        raise errors.RemoteError(504, "viewer_start_timeout",
+                                 f"The remote viewer did not answer within {limit:g} s:\n{tail}")
+    raise errors.RemoteError(502, "viewer_start_failed", f"The remote viewer exited during start:\n{tail}")
 
 
 def start(connection: RemoteConnection, env: Environment, remote_root: str | None, *, auto_open: bool = True,
@@ -203,7 +236,7 @@ def start(connection: RemoteConnection, env: Environment, remote_root: str | Non
         transport = connection.require_transport()
         port, pid, state_dir, root = _launch(transport, env, remote_root or env.storage_root)
         log.info("remote viewer of %s started: pid %d, port %d, root %s", connection.id, pid, port, root)
-        _wait_until_ready(transport, port, pid, state_dir)
+        _wait_until_ready(transport, env, port, pid, state_dir)
         try:
             forward = LocalForward(connection.transport, port, local_port, name=f"tunnel-{connection.id}")
         except OSError as exc:

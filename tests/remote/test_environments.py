@@ -157,3 +157,40 @@ def test_conda_installs_in_the_usual_folders_are_found(client, cid, remote_home)
     assert (envs["base"]["type"], envs["base"]["python_path"]) == ("conda", str(base / "bin" / "python"))
     assert (envs["torch"]["type"], envs["torch"]["python_path"]) == (
         "conda", str(base / "envs" / "torch" / "bin" / "python"))
+
+
+def viewer_processes(home: Path) -> list[int]:
+    """Processes running `runicorn viewer` from an interpreter under ``home``."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                argv = (entry / "cmdline").read_bytes().split(b"\0")
+            except OSError:
+                continue
+            if argv and argv[0].startswith(str(home).encode()) and b"viewer" in argv:
+                found.append(int(entry.name))
+    return found
+
+
+def test_a_viewer_that_dies_at_start_is_reported_with_its_log(client, cid, remote_home, tmp_path):
+    # The viewer's index database cannot be created: a file sits where its folder goes.
+    data = remote_home / ".local" / "share" / "runicorn"
+    aside = tmp_path / "aside"
+    if data.exists():
+        data.rename(aside)
+    data.parent.mkdir(parents=True, exist_ok=True)
+    data.write_text("not a directory")
+    try:
+        answer = client.post("/api/remote/viewer/start", {"connection_id": cid, "env_name": VENV_NAME,
+                                                          "remote_root": str(tmp_path / "root")}, format="json")
+    finally:
+        data.unlink()
+        if aside.exists():
+            aside.rename(data)
+
+    assert (answer.status_code, answer.json()["error"]) == (502, "viewer_start_failed")
+    assert "exited during start" in answer.json()["message"]
+    assert "Error" in answer.json()["message"]  # the tail of its log: the traceback
+    assert viewer_processes(remote_home) == []
+    assert client.get(f"/api/remote/viewer/status?connection_id={cid}").json()["viewer"] == {"status": "stopped"}
