@@ -12,7 +12,7 @@ const RunPage = lazy(() => import("./pages/run/RunPage"));
 const ComparePage = lazy(() => import("./pages/compare/ComparePage"));
 const RecycleBinPage = lazy(() => import("./pages/recycle/RecycleBinPage"));
 
-const queryClient = new QueryClient({
+export const queryClient = new QueryClient({
   defaultOptions: {
     queries: { retry: 1, refetchOnWindowFocus: false, staleTime: 5_000 },
   },

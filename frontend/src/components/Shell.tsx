@@ -1,5 +1,5 @@
 import type { ReactNode } from "react";
-import { ActionIcon, AppShell, Group, NativeSelect, Text, Tooltip, useComputedColorScheme, useMantineColorScheme } from "@mantine/core";
+import { ActionIcon, Group, NativeSelect, useComputedColorScheme, useMantineColorScheme } from "@mantine/core";
 import { useTranslation } from "react-i18next";
 import { NavLink as RouterLink } from "react-router-dom";
 import { LANGUAGES, setLanguage, type Language } from "../i18n";
@@ -19,18 +19,17 @@ function ThemeToggle() {
   const { setColorScheme } = useMantineColorScheme();
   const scheme = useComputedColorScheme("light");
   return (
-    <Tooltip label={t("app.theme")}>
-      <ActionIcon
-        variant="default"
-        size="lg"
-        aria-label={t("app.theme")}
-        data-testid="theme-toggle"
-        data-scheme={scheme}
-        onClick={() => setColorScheme(scheme === "dark" ? "light" : "dark")}
-      >
-        {scheme === "dark" ? "☀" : "☾"}
-      </ActionIcon>
-    </Tooltip>
+    <ActionIcon
+      variant="default"
+      size="lg"
+      aria-label={t("app.theme")}
+      title={t("app.theme")}
+      data-testid="theme-toggle"
+      data-scheme={scheme}
+      onClick={() => setColorScheme(scheme === "dark" ? "light" : "dark")}
+    >
+      {scheme === "dark" ? "☀" : "☾"}
+    </ActionIcon>
   );
 }
 
@@ -56,13 +55,13 @@ export function Shell({ children }: { children: ReactNode }) {
     { to: "/recycle-bin", label: t("app.recycleBin"), end: false },
   ];
   return (
-    <AppShell header={{ height: 56 }} padding="md">
-      <AppShell.Header>
+    <>
+      <header className={classes.header}>
         <Group h="100%" px="md" justify="space-between" wrap="nowrap">
           <Group gap="lg" wrap="nowrap">
-            <Text fw={700} size="lg" component={RouterLink} to="/" className={classes.brand}>
+            <RouterLink to="/" className={classes.brand}>
               <Logo /> {t("app.title")}
-            </Text>
+            </RouterLink>
             <nav className={classes.nav}>
               {links.map((link) => (
                 <RouterLink
@@ -81,8 +80,8 @@ export function Shell({ children }: { children: ReactNode }) {
             <ThemeToggle />
           </Group>
         </Group>
-      </AppShell.Header>
-      <AppShell.Main>{children}</AppShell.Main>
-    </AppShell>
+      </header>
+      <main className={classes.main}>{children}</main>
+    </>
   );
 }

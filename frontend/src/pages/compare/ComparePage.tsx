@@ -3,7 +3,7 @@ import { ActionIcon, Badge, Button, Group, MultiSelect, Paper, Select, SimpleGri
 import { useQueries } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
 import { Link, useSearchParams } from "react-router-dom";
-import { api } from "../../api/client";
+import { metricColumnsQuery, runQuery } from "../../api/queries";
 import { ErrorAlert } from "../../components/ErrorAlert";
 import { colorAt } from "../../lib/colors";
 import { groupByPrefix, metricNames } from "../../lib/series";
@@ -36,10 +36,8 @@ export default function ComparePage() {
   const [xKey, setXKey] = useState<string | null>(null);
   const [yKey, setYKey] = useState<string | null>(null);
 
-  const details = useQueries({ queries: ids.map((id) => ({ queryKey: ["run", id], queryFn: () => api.run(id) })) });
-  const columns = useQueries({
-    queries: ids.map((id) => ({ queryKey: ["metric-columns", id, 0], queryFn: () => api.metricsFast(id, { downsample: 3 }) })),
-  });
+  const details = useQueries({ queries: ids.map((id) => runQuery(id)) });
+  const columns = useQueries({ queries: ids.map((id) => metricColumnsQuery(id)) });
 
   const runs: ComparedRun[] = ids.map((id, i) => {
     const run = details[i]?.data;

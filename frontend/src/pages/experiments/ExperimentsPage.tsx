@@ -1,18 +1,21 @@
-import { useCallback, useMemo, useState } from "react";
+import { lazy, Suspense, useCallback, useMemo, useState } from "react";
 import { Alert, Anchor, Box, Button, Center, Group, Loader, NativeSelect, Pagination, Paper, Stack, Text } from "@mantine/core";
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
 import { Link, useNavigate, useSearchParams } from "react-router-dom";
 import { ApiError, api } from "../../api/client";
+import { experimentsQuery } from "../../api/queries";
 import type { SortField } from "../../api/types";
 import { ErrorAlert } from "../../components/ErrorAlert";
-import { DeleteDialog } from "./DeleteDialog";
 import { ExperimentsTable } from "./ExperimentsTable";
 import { FilterBar } from "./FilterBar";
 import { DEFAULT_FILTERS, PER_PAGE_CHOICES, isFiltered, readFilters, toQuery, writeFilters, type ExperimentFilters } from "./filters";
 import { ProjectSidebar } from "./ProjectSidebar";
 import { QueryBox } from "./QueryBox";
 import classes from "./ExperimentsPage.module.css";
+
+// Loaded on first use: the dialog (and its modal machinery) is not needed to show the table.
+const DeleteDialog = lazy(() => import("./DeleteDialog").then((m) => ({ default: m.DeleteDialog })));
 
 export function ExperimentsPage() {
   const { t } = useTranslation();
@@ -34,10 +37,8 @@ export function ExperimentsPage() {
   );
 
   const query = useQuery({
-    queryKey: ["experiments", toQuery(filters)],
-    queryFn: () => api.experiments(toQuery(filters)),
+    ...experimentsQuery(toQuery(filters)),
     placeholderData: keepPreviousData,
-    retry: (count, error) => !(error instanceof ApiError && error.status === 400) && count < 1,
   });
 
   const remove = useMutation({
@@ -171,13 +172,17 @@ export function ExperimentsPage() {
           </Group>
         </Group>
       </Stack>
-      <DeleteDialog
-        count={selected.size}
-        opened={confirming}
-        busy={remove.isPending}
-        onCancel={() => setConfirming(false)}
-        onConfirm={() => remove.mutate([...selected])}
-      />
+      {confirming && (
+        <Suspense fallback={null}>
+          <DeleteDialog
+            count={selected.size}
+            opened={confirming}
+            busy={remove.isPending}
+            onCancel={() => setConfirming(false)}
+            onConfirm={() => remove.mutate([...selected])}
+          />
+        </Suspense>
+      )}
     </div>
   );
 }

@@ -1,4 +1,3 @@
-import { Anchor, Badge, Checkbox, Group, Stack, Table, Text, UnstyledButton } from "@mantine/core";
 import { useTranslation } from "react-i18next";
 import { Link } from "react-router-dom";
 import type { Experiment, SortField } from "../../api/types";
@@ -19,95 +18,95 @@ interface Props {
 function SortHeader(props: { field: SortField; label: string; orderBy: SortField; desc: boolean; onSort: (f: SortField) => void }) {
   const active = props.orderBy === props.field;
   return (
-    <Table.Th aria-sort={active ? (props.desc ? "descending" : "ascending") : "none"}>
-      <UnstyledButton onClick={() => props.onSort(props.field)} className={classes.sort} data-testid={`sort-${props.field}`}>
+    <th aria-sort={active ? (props.desc ? "descending" : "ascending") : "none"}>
+      <button type="button" onClick={() => props.onSort(props.field)} className={classes.sort} data-testid={`sort-${props.field}`}>
         {props.label} <span className={active ? classes.arrowActive : classes.arrow}>{active && !props.desc ? "▲" : "▼"}</span>
-      </UnstyledButton>
-    </Table.Th>
+      </button>
+    </th>
   );
 }
 
+/**
+ * One page of runs. Plain elements rather than UI-kit components: a page has up to a few hundred
+ * rows, and this is the table that must come up fast at 100,000 runs.
+ */
 export function ExperimentsTable({ rows, selected, onToggle, onTogglePage, orderBy, orderDesc, onSort }: Props) {
   const { t } = useTranslation();
   const pageSelected = rows.length > 0 && rows.every((r) => selected.has(r.id));
   const someSelected = rows.some((r) => selected.has(r.id));
   const sort = { orderBy, desc: orderDesc, onSort };
+  const none = t("common.none");
   return (
-    <Table.ScrollContainer minWidth={760}>
-      <Table highlightOnHover stickyHeader verticalSpacing={6} data-testid="experiments-table">
-        <Table.Thead>
-          <Table.Tr>
-            <Table.Th w={36}>
-              <Checkbox
+    <div className={classes.scroll}>
+      <table className={classes.table} data-testid="experiments-table">
+        <thead>
+          <tr>
+            <th className={classes.check}>
+              <input
+                type="checkbox"
                 aria-label={t("experiments.selectAll")}
                 checked={pageSelected}
-                indeterminate={someSelected && !pageSelected}
+                ref={(el) => {
+                  if (el) el.indeterminate = someSelected && !pageSelected;
+                }}
                 onChange={() => onTogglePage(!pageSelected)}
                 data-testid="select-page"
               />
-            </Table.Th>
+            </th>
             <SortHeader field="status" label={t("experiments.colStatus")} {...sort} />
-            <Table.Th>{t("experiments.colRun")}</Table.Th>
+            <th>{t("experiments.colRun")}</th>
             <SortHeader field="created_at" label={t("experiments.colCreated")} {...sort} />
-            <Table.Th>{t("experiments.colDuration")}</Table.Th>
+            <th>{t("experiments.colDuration")}</th>
             <SortHeader field="best_metric_value" label={t("experiments.colBest")} {...sort} />
-          </Table.Tr>
-        </Table.Thead>
-        <Table.Tbody>
-          {rows.map((run) => (
-            <Table.Tr key={run.id} data-run-id={run.id} bg={selected.has(run.id) ? "var(--mantine-primary-color-light)" : undefined}>
-              <Table.Td>
-                <Checkbox
-                  aria-label={t("experiments.selectRun", { id: run.id })}
-                  checked={selected.has(run.id)}
-                  onChange={() => onToggle(run.id)}
-                  data-testid={`select-${run.id}`}
-                />
-              </Table.Td>
-              <Table.Td>
-                <StatusBadge status={run.status} />
-              </Table.Td>
-              <Table.Td>
-                <Stack gap={0}>
-                  <Anchor component={Link} to={`/runs/${run.id}`} fw={500} size="sm" data-testid="run-link">
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map((run) => {
+            const isSelected = selected.has(run.id);
+            return (
+              <tr key={run.id} data-run-id={run.id} className={isSelected ? classes.selected : undefined}>
+                <td className={classes.check}>
+                  <input
+                    type="checkbox"
+                    aria-label={t("experiments.selectRun", { id: run.id })}
+                    checked={isSelected}
+                    onChange={() => onToggle(run.id)}
+                    data-testid={`select-${run.id}`}
+                  />
+                </td>
+                <td>
+                  <StatusBadge status={run.status} />
+                </td>
+                <td>
+                  <Link to={`/runs/${run.id}`} className={classes.link} data-testid="run-link">
                     {run.project} / {run.name}
-                  </Anchor>
-                  <Group gap={4}>
-                    <Text size="xs" c="dimmed" ff="monospace">
-                      {run.id}
-                    </Text>
+                  </Link>
+                  <div className={classes.sub}>
+                    <span className={classes.id}>{run.id}</span>
                     {run.tags.slice(0, 4).map((tag) => (
-                      <Badge key={tag} size="xs" variant="outline" color="gray">
+                      <span key={tag} className={classes.tag}>
                         {tag}
-                      </Badge>
+                      </span>
                     ))}
-                  </Group>
-                </Stack>
-              </Table.Td>
-              <Table.Td>
-                <Text size="sm">{formatTime(run.created_at)}</Text>
-              </Table.Td>
-              <Table.Td>
-                <Text size="sm">{formatDuration(run.duration)}</Text>
-              </Table.Td>
-              <Table.Td>
-                {run.best_metric_value !== null ? (
-                  <Text size="sm">
-                    <Text span c="dimmed" size="xs">
-                      {run.best_metric_name}{" "}
-                    </Text>
-                    {formatNumber(run.best_metric_value)}
-                  </Text>
-                ) : (
-                  <Text size="sm" c="dimmed">
-                    {t("common.none")}
-                  </Text>
-                )}
-              </Table.Td>
-            </Table.Tr>
-          ))}
-        </Table.Tbody>
-      </Table>
-    </Table.ScrollContainer>
+                  </div>
+                </td>
+                <td className={classes.nowrap}>{formatTime(run.created_at)}</td>
+                <td className={classes.nowrap}>{formatDuration(run.duration)}</td>
+                <td className={classes.nowrap}>
+                  {run.best_metric_value !== null ? (
+                    <>
+                      <span className={classes.metricName}>{run.best_metric_name} </span>
+                      {formatNumber(run.best_metric_value)}
+                    </>
+                  ) : (
+                    <span className={classes.dimmed}>{none}</span>
+                  )}
+                </td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+    </div>
   );
 }

@@ -1,4 +1,4 @@
-import { Button, Group, MultiSelect, TagsInput, TextInput } from "@mantine/core";
+import { Button, Group, Input, TextInput } from "@mantine/core";
 import { useTranslation } from "react-i18next";
 import { STATUSES, type ExperimentFilters } from "./filters";
 import { useDebouncedField } from "./useDebounced";
@@ -14,6 +14,11 @@ export function FilterBar({ filters, onChange, onReset }: Props) {
   const [search, setSearch] = useDebouncedField(filters.search, (search) => onChange({ search }));
   const [bestMin, setBestMin] = useDebouncedField(filters.bestMin, (bestMin) => onChange({ bestMin }));
   const [bestMax, setBestMax] = useDebouncedField(filters.bestMax, (bestMax) => onChange({ bestMax }));
+  const [tags, setTags] = useDebouncedField(filters.tags.join(", "), (text) =>
+    onChange({ tags: text.split(",").map((t) => t.trim()).filter(Boolean) }),
+  );
+  const toggleStatus = (status: string) =>
+    onChange({ status: filters.status.includes(status) ? filters.status.filter((s) => s !== status) : [...filters.status, status] });
   return (
     <Group gap="sm" align="flex-end" wrap="wrap">
       <TextInput
@@ -21,25 +26,33 @@ export function FilterBar({ filters, onChange, onReset }: Props) {
         placeholder={t("experiments.searchPlaceholder")}
         value={search}
         onChange={(e) => setSearch(e.currentTarget.value)}
-        w={200}
+        w={160}
         data-testid="filter-search"
       />
-      <MultiSelect
-        label={t("experiments.status")}
-        data={STATUSES.map((s) => ({ value: s, label: t(`status.${s}`) }))}
-        value={filters.status}
-        onChange={(status) => onChange({ status })}
-        clearable
-        w={170}
-        data-testid="filter-status"
-      />
-      <TagsInput
+      <Input.Wrapper label={t("experiments.status")}>
+        <Button.Group data-testid="filter-status">
+          {STATUSES.map((s) => (
+            <Button
+              key={s}
+              size="sm"
+              px={8}
+              fw={500}
+              variant={filters.status.includes(s) ? "light" : "default"}
+              aria-pressed={filters.status.includes(s)}
+              onClick={() => toggleStatus(s)}
+              data-testid={`filter-status-${s}`}
+            >
+              {t(`status.${s}`)}
+            </Button>
+          ))}
+        </Button.Group>
+      </Input.Wrapper>
+      <TextInput
         label={t("experiments.tags")}
-        placeholder={filters.tags.length ? undefined : t("experiments.tagsPlaceholder")}
-        value={filters.tags}
-        onChange={(tags) => onChange({ tags })}
-        clearable
-        w={160}
+        placeholder={t("experiments.tagsPlaceholder")}
+        value={tags}
+        onChange={(e) => setTags(e.currentTarget.value)}
+        w={130}
         data-testid="filter-tags"
       />
       <TextInput
@@ -47,7 +60,7 @@ export function FilterBar({ filters, onChange, onReset }: Props) {
         label={t("experiments.createdFrom")}
         value={filters.createdFrom}
         onChange={(e) => onChange({ createdFrom: e.currentTarget.value })}
-        w={135}
+        w={140}
         data-testid="filter-from"
       />
       <TextInput
@@ -55,7 +68,7 @@ export function FilterBar({ filters, onChange, onReset }: Props) {
         label={t("experiments.createdTo")}
         value={filters.createdTo}
         onChange={(e) => onChange({ createdTo: e.currentTarget.value })}
-        w={135}
+        w={140}
         data-testid="filter-to"
       />
       <TextInput
@@ -64,7 +77,7 @@ export function FilterBar({ filters, onChange, onReset }: Props) {
         label={t("experiments.bestMin")}
         value={bestMin}
         onChange={(e) => setBestMin(e.currentTarget.value)}
-        w={100}
+        w={90}
         data-testid="filter-best-min"
       />
       <TextInput
@@ -73,7 +86,7 @@ export function FilterBar({ filters, onChange, onReset }: Props) {
         label={t("experiments.bestMax")}
         value={bestMax}
         onChange={(e) => setBestMax(e.currentTarget.value)}
-        w={100}
+        w={90}
         data-testid="filter-best-max"
       />
       {onReset && (

@@ -1,12 +1,29 @@
-import { NavLink, ScrollArea, Skeleton, Text } from "@mantine/core";
+import { Skeleton, Text } from "@mantine/core";
 import { useQuery } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
 import { api } from "../../api/client";
+import { projectsQuery } from "../../api/queries";
+import classes from "./ProjectSidebar.module.css";
 
 interface Props {
   project: string;
   name: string;
   onSelect: (project: string, name: string) => void;
+}
+
+function Item({ label, active, indent, onClick, testId }: { label: string; active: boolean; indent?: boolean; onClick: () => void; testId?: string }) {
+  return (
+    <button
+      type="button"
+      className={`${classes.item} ${active ? classes.active : ""} ${indent ? classes.indent : ""}`}
+      aria-current={active ? "true" : undefined}
+      onClick={onClick}
+      title={label}
+      data-testid={testId}
+    >
+      {label}
+    </button>
+  );
 }
 
 function Names({ project, name, onSelect }: Props) {
@@ -15,15 +32,7 @@ function Names({ project, name, onSelect }: Props) {
   return (
     <>
       {(names.data?.names ?? []).map((n) => (
-        <NavLink
-          key={n}
-          label={n}
-          active={n === name}
-          onClick={() => onSelect(project, n === name ? "" : n)}
-          pl="xl"
-          py={4}
-          data-testid={`sidebar-name-${n}`}
-        />
+        <Item key={n} label={n} active={n === name} indent onClick={() => onSelect(project, n === name ? "" : n)} testId={`sidebar-name-${n}`} />
       ))}
     </>
   );
@@ -32,28 +41,27 @@ function Names({ project, name, onSelect }: Props) {
 /** Projects, and the names of the selected one: a click filters the table. */
 export function ProjectSidebar({ project, name, onSelect }: Props) {
   const { t } = useTranslation();
-  const projects = useQuery({ queryKey: ["projects"], queryFn: api.projects });
+  const projects = useQuery(projectsQuery());
   return (
-    <div data-testid="project-sidebar">
+    <nav data-testid="project-sidebar" aria-label={t("experiments.projects")}>
       <Text size="xs" fw={700} c="dimmed" tt="uppercase" mb={4}>
         {t("experiments.projects")}
       </Text>
-      <ScrollArea.Autosize mah="calc(100vh - 140px)">
-        <NavLink label={t("experiments.allProjects")} active={!project} onClick={() => onSelect("", "")} py={4} />
+      <div className={classes.list}>
+        <Item label={t("experiments.allProjects")} active={!project} onClick={() => onSelect("", "")} />
         {projects.isPending && <Skeleton h={20} my={4} />}
         {(projects.data?.projects ?? []).map((p) => (
           <div key={p}>
-            <NavLink
+            <Item
               label={p}
               active={p === project && !name}
               onClick={() => onSelect(p === project && !name ? "" : p, "")}
-              py={4}
-              data-testid={`sidebar-project-${p}`}
+              testId={`sidebar-project-${p}`}
             />
             {p === project && <Names project={p} name={name} onSelect={onSelect} />}
           </div>
         ))}
-      </ScrollArea.Autosize>
-    </div>
+      </div>
+    </nav>
   );
 }

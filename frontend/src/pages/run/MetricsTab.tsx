@@ -2,7 +2,7 @@ import { useMemo, useState } from "react";
 import { Center, Group, Loader, SegmentedControl, SimpleGrid, Slider, Stack, Switch, Text, Title } from "@mantine/core";
 import { useQuery } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
-import { api } from "../../api/client";
+import { metricColumnsQuery } from "../../api/queries";
 import type { RunDetail } from "../../api/types";
 import { ErrorAlert } from "../../components/ErrorAlert";
 import { colorAt } from "../../lib/colors";
@@ -18,11 +18,7 @@ export function MetricsTab({ run, live }: { run: RunDetail; live: LiveStore }) {
   const [logY, setLogY] = useState(false);
   useLiveVersion(live);
 
-  // Three points per metric: enough to learn the column names and which ones hold text.
-  const columns = useQuery({
-    queryKey: ["metric-columns", run.id, live.epoch],
-    queryFn: () => api.metricsFast(run.id, { downsample: 3 }),
-  });
+  const columns = useQuery(metricColumnsQuery(run.id, live.epoch));
   const allColumns = useMemo(() => {
     const set = new Set(columns.data?.columns ?? []);
     for (const c of live.columns) set.add(c);

@@ -3,7 +3,8 @@ import { Center, Loader, Stack, Tabs } from "@mantine/core";
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
 import { useParams, useSearchParams } from "react-router-dom";
-import { ApiError, api } from "../../api/client";
+import { ApiError } from "../../api/client";
+import { metricColumnsQuery, runQuery } from "../../api/queries";
 import { ErrorAlert } from "../../components/ErrorAlert";
 import { ArtifactsTab } from "./ArtifactsTab";
 import { EnvironmentTab } from "./EnvironmentTab";
@@ -25,9 +26,7 @@ export default function RunPage() {
   const tab: Tab = (TABS as readonly string[]).includes(params.get("tab") ?? "") ? (params.get("tab") as Tab) : "charts";
 
   const run = useQuery({
-    queryKey: ["run", runId],
-    queryFn: () => api.run(runId),
-    retry: (count, error) => !(error instanceof ApiError && error.status === 404) && count < 1,
+    ...runQuery(runId),
   });
   const running = run.data?.status === "running";
 
@@ -40,6 +39,8 @@ export default function RunPage() {
     void queryClient.invalidateQueries({ queryKey: ["run", runId] });
   }, [queryClient, runId]);
   const live = useLiveMetrics(runId, running, onActivity);
+  // The charts need the metric names; ask at once, next to the run itself.
+  useQuery({ ...metricColumnsQuery(runId, live.epoch), enabled: runId !== "" });
   useLiveVersion(live);
 
   if (run.isPending) {

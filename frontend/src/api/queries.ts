@@ -1,0 +1,26 @@
+/**
+ * Query definitions shared by the pages and by the start-up prefetch (main.tsx), so both use the
+ * same keys and a prefetched answer is the one the page reads.
+ */
+import { queryOptions } from "@tanstack/react-query";
+import { ApiError, api } from "./client";
+import type { ExperimentQuery } from "./types";
+
+/** A 4xx says what is wrong with the request: asking again gives the same answer. */
+const retryUnlessRefused = (count: number, error: Error) => !(error instanceof ApiError && error.status < 500) && count < 1;
+
+export const experimentsQuery = (query: ExperimentQuery) =>
+  queryOptions({ queryKey: ["experiments", query], queryFn: () => api.experiments(query), retry: retryUnlessRefused });
+
+export const projectsQuery = () => queryOptions({ queryKey: ["projects"], queryFn: api.projects });
+
+export const runQuery = (runId: string) =>
+  queryOptions({ queryKey: ["run", runId], queryFn: () => api.run(runId), retry: retryUnlessRefused });
+
+/** Three points per metric: enough to learn a run's column names and which ones hold text. */
+export const metricColumnsQuery = (runId: string, epoch = 0) =>
+  queryOptions({
+    queryKey: ["metric-columns", runId, epoch],
+    queryFn: () => api.metricsFast(runId, { downsample: 3 }),
+    retry: retryUnlessRefused,
+  });
