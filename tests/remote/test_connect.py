@@ -120,6 +120,7 @@ def test_removing_a_known_host_asks_for_confirmation_again(client, server):
 
 def test_password_login_and_wrong_password(client, server, caplog):
     caplog.set_level(logging.DEBUG)
+    caplog.set_level(logging.DEBUG, logger="paramiko")  # quiet by default: look at everything it says
     user, password = server.password_user()
     trust(server)
     wrong = "not-the-password-" + uuid.uuid4().hex
@@ -217,6 +218,7 @@ def test_agent_login_without_an_agent(client, server, monkeypatch):
 
 def test_one_click_connect_with_a_saved_connection(client, server, caplog, capfd):
     caplog.set_level(logging.DEBUG)
+    caplog.set_level(logging.DEBUG, logger="paramiko")
     user, password = server.password_user()
     trust(server)
     saved = client.post("/api/config/ssh_connections", {
