@@ -27,7 +27,7 @@ export function formatDuration(seconds: number | null | undefined, empty = "—"
 export function formatNumber(value: number | null | undefined, empty = "—"): string {
   if (value === null || value === undefined) return empty;
   if (!Number.isFinite(value)) return String(value);
-  if (Number.isInteger(value) && Math.abs(value) < 1e9) return String(value);
+  if (Number.isInteger(value) && Math.abs(value) < 1e15) return String(value);
   const magnitude = Math.abs(value);
   if (magnitude !== 0 && (magnitude < 1e-4 || magnitude >= 1e9)) return value.toExponential(3);
   return String(Number(value.toPrecision(5)));
@@ -44,9 +44,9 @@ export function formatBytes(bytes: number): string {
   return `${unit === 0 ? value : value.toFixed(1)} ${units[unit]}`;
 }
 
-/** A JSON value on one line, for tables of config and summary entries. */
+/** A JSON value on one line, for tables of config and summary entries (numbers in full). */
 export function formatValue(value: unknown): string {
-  if (typeof value === "number") return formatNumber(value);
+  if (typeof value === "number") return String(value);
   if (typeof value === "string") return value;
   return JSON.stringify(value);
 }
