@@ -170,7 +170,15 @@ _database_url = profile.database_url()
 if _database_url:
     import dj_database_url
 
-    DATABASES = {"default": dj_database_url.parse(_database_url, conn_max_age=60)}
+    # Under ASGI a request may run on a thread of its own: persistent per-thread connections would
+    # pile up until PostgreSQL refuses more ("too many clients"), so each process keeps a pool.
+    DATABASES = {"default": dj_database_url.parse(_database_url, conn_max_age=0)}
+    if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+        DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+            "min_size": 1,
+            "max_size": envint("RUNICORN_DB_POOL_SIZE", 12, minimum=2),
+            "timeout": envfloat("RUNICORN_DB_POOL_TIMEOUT", 20.0, minimum=0.1),
+        }
 else:
     _sqlite_path = _default_sqlite_path()
     _sqlite_path.parent.mkdir(parents=True, exist_ok=True)
