@@ -47,3 +47,9 @@ def as_member(team, member) -> APIClient:  # type: ignore[no-untyped-def]
 @pytest.fixture
 def as_admin(team, admin_user) -> APIClient:  # type: ignore[no-untyped-def]
     return bearer(admin_user)
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):  # type: ignore[no-untyped-def]
+    # PBKDF2's deliberate slowness costs ~0.3 s per user created; these tests are about access.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -57,22 +57,38 @@ def require_redis() -> str:
     return REDIS_URL
 
 
-@contextmanager
-def fresh_database() -> Iterator[str]:
-    """A new, empty PostgreSQL database for one test or module; dropped afterwards."""
+def create_database() -> str:
+    """A new, empty PostgreSQL database; its URL. Raises RuntimeError when PostgreSQL is not there."""
     import psycopg
 
     problem = postgres_problem()
     if problem:
-        unavailable(f"PostgreSQL at {POSTGRES_URL}", problem)
+        raise RuntimeError(f"PostgreSQL at {POSTGRES_URL}: {problem}")
     name = f"rteam_{uuid.uuid4().hex[:12]}"
     with psycopg.connect(POSTGRES_URL, autocommit=True) as admin:
         admin.execute(f'CREATE DATABASE "{name}"')
+    return urlunsplit(urlsplit(POSTGRES_URL)._replace(path=f"/{name}"))
+
+
+def drop_database(url: str) -> None:
+    import psycopg
+
+    name = urlsplit(url).path.lstrip("/")
+    with psycopg.connect(POSTGRES_URL, autocommit=True) as admin:
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@contextmanager
+def fresh_database() -> Iterator[str]:
+    """A new, empty PostgreSQL database for one test or module; dropped afterwards."""
+    problem = postgres_problem()
+    if problem:
+        unavailable(f"PostgreSQL at {POSTGRES_URL}", problem)
+    url = create_database()
     try:
-        yield urlunsplit(urlsplit(POSTGRES_URL)._replace(path=f"/{name}"))
+        yield url
     finally:
-        with psycopg.connect(POSTGRES_URL, autocommit=True) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        drop_database(url)
 
 
 def team_env(database_url: str, redis_url: str, **extra: str) -> dict[str, str]:

@@ -172,6 +172,19 @@ def test_a_celery_worker_runs_the_task_a_viewer_queued(cluster):
             worker.wait()
 
 
+def test_a_bounded_load_over_both_processes_gets_no_server_errors(cluster):
+    from tests.benchmarks.bench_team import mixed_paths, run_load
+
+    run_ids = sorted(runs_of(cluster.a, cluster.member))
+    result = run_load([cluster.a.url, cluster.b.url], mixed_paths(run_ids), cluster.member, requests=500,
+                      concurrency=16)
+
+    problems = [line for viewer in (cluster.a, cluster.b) for line in viewer.log().splitlines()
+                if '" 5' in line or "Error" in line][-20:]
+    assert result["errors_5xx"] == 0 and result["connection_errors"] == {}, (result, problems)
+    assert set(result["statuses"]) == {"200"}, result  # all authenticated, none rate-limited or refused
+
+
 def test_the_other_process_takes_over_the_index_when_the_first_stops(cluster):
     stop_viewer(cluster.a)
 
