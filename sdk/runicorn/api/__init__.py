@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from typing import Optional
 
+from . import utils  # noqa: F401 - ``api.utils.metrics_to_dataframe`` as the reference offers it
 from .client import DEFAULT_URL, RunicornClient
 from .exceptions import (
     AuthenticationError,
@@ -47,6 +48,7 @@ __all__ = [
     "RunicornConnectionError",
     "ServerError",
     "connect",
+    "utils",
 ]
 
 
