@@ -323,8 +323,10 @@ class SystemMonitor:
         try:
             next_at = time.monotonic() + self.interval
             while not self._stop.wait(max(0.0, next_at - time.monotonic())):
-                # Keep the cadence; after a stall (suspended laptop) start again from now.
-                next_at = max(next_at + self.interval, time.monotonic())
+                # Keep the cadence; after a stall longer than an interval (a suspended laptop)
+                # go on from now rather than catching up with a burst of samples.
+                now = time.monotonic()
+                next_at = next_at + self.interval if next_at + self.interval > now else now + self.interval
                 self._sample(sources)
         finally:
             if nvml is not None:

@@ -78,10 +78,13 @@ def monitor_threads() -> list[threading.Thread]:
 
 
 def test_samples_land_in_events_as_system_metrics(root: Path) -> None:
+    started = time.monotonic()
     run = rn.init(storage=root, monitor_system=True, monitor_interval=INTERVAL)
 
-    samples = wait_for_samples(run, 3)
+    wait_for_samples(run, 3)
     run.finish()
+    elapsed = time.monotonic() - started
+    samples = system_events(run)
 
     for event in samples:
         data = event["data"]
@@ -91,7 +94,8 @@ def test_samples_land_in_events_as_system_metrics(root: Path) -> None:
         assert 0 <= data["system/proc_cpu_pct"] <= 100 * (os.cpu_count() or 1) + 1
         assert data["time"] == event["ts"] and "stage" not in data
     times = [e["ts"] for e in samples]
-    assert times == sorted(times) and times[-1] - times[0] >= (len(times) - 1) * INTERVAL * 0.9
+    # One sample per interval at most (a slow machine gives fewer, never a burst).
+    assert times == sorted(times) and len(samples) <= elapsed / INTERVAL + 1
     # This process's RSS matches what the kernel says (within what the test itself allocates).
     rss_now = int(next(line for line in Path("/proc/self/status").read_text().splitlines()
                        if line.startswith("VmRSS")).split()[1]) / 1024
