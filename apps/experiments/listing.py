@@ -27,6 +27,7 @@ from apps.runs.models import Run
 from . import filters, presenters
 from .filters import Filter
 from .params import ListQuery
+from .qcompile import all_facets_queryset
 
 SORT_COLUMNS = {
     "created_at": "created_at",
@@ -102,18 +103,28 @@ def matches(flt: Filter, generation: str) -> Matches:
     hit = _cache_get(_results, key)
     if hit is not None:
         return hit
-    known = _cache_get(_counts, (generation, connection.alias, lq.filter_key()))
-    result = Matches(known) if known is not None and known > FEW_MATCHES else None
-    if result is None:
+    count_key = (generation, connection.alias, lq.filter_key())
+    known = _cache_get(_counts, count_key)
+    if known is not None and known > FEW_MATCHES:
+        result = Matches(known)
+    else:
         flt.rarest_first()
         column = SORT_COLUMNS[lq.order_by]
         fields = ("pk", column, "created_at") if column == "status" else ("pk", column)
-        rows = list(Run.objects.filter(flt.q("in")).order_by().values_list(*fields)[: FEW_MATCHES + 1])
-        if len(rows) <= FEW_MATCHES:
-            result = Matches(len(rows), array("q", _sorted_ids(rows, lq.order_desc)))
-            _cache_put(_counts, (generation, connection.alias, lq.filter_key()), len(rows))
+        if flt.facets_only:
+            # The matching run ids straight from the facet intersection (it is also the total);
+            # Run rows are read only for the sort keys of a short list.
+            run_ids = list(all_facets_queryset(flt.preds, flt.live_only).values_list("run_id", flat=True).distinct())
+            rows = list(Run.objects.filter(pk__in=run_ids).values_list(*fields)) if len(run_ids) <= FEW_MATCHES else []
+            total = len(run_ids)
         else:
-            result = Matches(count(flt, generation))
+            rows = list(Run.objects.filter(flt.q("in")).order_by().values_list(*fields)[: FEW_MATCHES + 1])
+            total = len(rows) if len(rows) <= FEW_MATCHES else count(flt, generation)
+        if total <= FEW_MATCHES:
+            result = Matches(total, array("q", _sorted_ids(rows, lq.order_desc)))
+        else:
+            result = Matches(total)
+        _cache_put(_counts, count_key, total)
     _cache_put(_results, key, result)
     return result
 
