@@ -51,10 +51,11 @@ class Filter:
         """The whole filter as one condition on Run."""
         compiler = Compiler(style, connection.vendor)
         cond = self.columns
-        if style == "in" and self.preds and self.only_live:
+        if style == "in" and self.facets_only:
             # The facet intersection already keeps live runs only. Leaving ``deleted`` out of the
             # outer query leaves the database one way in: from the (short) list of matches, not by
-            # scanning every live run and probing the list.
+            # scanning every live run and probing the list. (With column conditions in ``q`` it
+            # stays: it leads the covering project/status indexes.)
             cond = Q()
         if self.preds:
             cond &= compiler.runs_with_all(self.preds, self.live_only)
