@@ -10,6 +10,8 @@ from typing import Any
 
 from runicorn.artifacts.paths import ARTIFACT_TYPES, MAX_NAME_LENGTH
 
+from apps.metrics import services as metric_limits
+
 from .openapi import ANY, BOOL, ERROR, FREE_OBJECT, INT, NUM, RUN_ID, STR, Doc, Resp, arr, error, mapping, obj, query
 from .openapi import nullable as n
 
@@ -178,10 +180,19 @@ _EXPERIMENTS: dict[tuple[str, str], Doc] = {
 # ---------------------------------------------------------------------------- metrics (plain Django views)
 
 METRIC_ROWS = obj(("columns", "rows"), columns=arr(STR), rows=arr(FREE_OBJECT), total=INT, sampled=INT)
-DOWNSAMPLE = query("downsample", {"type": "integer", "minimum": 1},
-                   "Reduce to about this many rows per metric (LTTB); omit for every row")
+def _downsample(minimum: int) -> Any:
+    # The bounds come from the code that enforces them, so the schema cannot drift from it.
+    return query("downsample", {"type": "integer", "minimum": minimum, "maximum": metric_limits.DOWNSAMPLE_MAX},
+                 "Reduce to about this many points per metric (LTTB); omit for every row")
+
+
+DOWNSAMPLE = _downsample(metric_limits.DOWNSAMPLE_MIN)
 METRICS = ("metrics",)
-BAD_QUERY = error("A query parameter is invalid", "downsample must be an integer of at least 10")
+BAD_QUERY = error(
+    "A query parameter is invalid",
+    f"downsample must be an integer between {metric_limits.DOWNSAMPLE_MIN} and {metric_limits.DOWNSAMPLE_MAX}, "
+    "got '5'",
+)
 
 
 def _metrics(by: str) -> Doc:
@@ -207,8 +218,8 @@ _METRICS: dict[tuple[str, str], Doc] = {
         "Selected metrics of an experiment, in a step range, optionally downsampled", tags=METRICS,
         parameters=(
             query("metric_names", STR, "Comma list of metric names (default: all)"),
-            query("step_range", STR, "low,high (inclusive; either side may be empty)"),
-            DOWNSAMPLE,
+            query("step_range", STR, "min:max (inclusive; either side may be empty, e.g. 100: or :500)"),
+            _downsample(metric_limits.FAST_DOWNSAMPLE_MIN),
         ),
         responses={
             200: Resp("Columns and rows", obj(("columns", "rows"), columns=arr(STR), rows=arr(FREE_OBJECT),
