@@ -11,7 +11,7 @@ from typing import Any
 from rest_framework import authentication, exceptions
 from rest_framework.request import Request
 
-from . import tokens
+from . import owner, tokens
 from .access import auth_required
 
 REALM = 'Bearer realm="runicorn"'
@@ -37,9 +37,11 @@ class BearerTokenAuthentication(authentication.BaseAuthentication):
             token = bearer_token(authentication.get_authorization_header(request))
             if token is None:
                 return None
-            return tokens.authenticate(token)
+            user, record = tokens.authenticate(token)
         except tokens.InvalidToken as exc:
             raise exceptions.AuthenticationFailed(str(exc)) from None
+        owner.bind(user)
+        return user, record
 
     def authenticate_header(self, request: Request) -> str:
         # Listed first in settings, so DRF answers 401 with this header (not 403) when nobody logged in.
@@ -52,4 +54,7 @@ class SessionAuthentication(authentication.SessionAuthentication):
     def authenticate(self, request: Request) -> tuple[Any, Any] | None:
         if not auth_required():
             return None
-        return super().authenticate(request)
+        result = super().authenticate(request)
+        if result is not None:
+            owner.bind(result[0])
+        return result

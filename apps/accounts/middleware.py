@@ -17,7 +17,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.urls import Resolver404, resolve
 from rest_framework.views import APIView
 
-from . import tokens
+from . import owner, tokens
 from .access import Decision, auth_required, decide
 from .authentication import REALM, bearer_token
 
@@ -51,6 +51,7 @@ def _token_user(request: HttpRequest) -> tuple[Any, Decision | None]:
     except tokens.InvalidToken as exc:
         return None, Decision(False, 401, str(exc))
     request.user = user
+    owner.bind(user)
 
     async def auser() -> Any:  # what async views ask for instead of request.user
         return user
@@ -79,6 +80,7 @@ class ApiAccessMiddleware:
     def __call__(self, request: HttpRequest) -> Any:
         if self.is_async:
             return self._acall(request)
+        owner.clear()  # a thread serves many requests: never the last one's user
         if not _applies(request):
             return self.get_response(request)
         is_drf, name = _route(request)
@@ -91,6 +93,7 @@ class ApiAccessMiddleware:
         return _refusal(refusal) if refusal else self.get_response(request)
 
     async def _acall(self, request: HttpRequest) -> HttpResponse:
+        owner.clear()
         if not _applies(request):
             return await self.get_response(request)  # type: ignore[no-any-return]
         is_drf, name = _route(request)

@@ -27,3 +27,19 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} (rnc_{self.prefix}_…)"
+
+
+class UserSetting(models.Model):
+    """One user's value of a setting (team profile), e.g. their saved SSH connections (secrets in it
+    are encrypted by apps.config before they get here)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="runicorn_settings")
+    key = models.CharField(max_length=100)
+    value = models.JSONField()
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "key"], name="user_setting_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.user}: {self.key}"

@@ -21,6 +21,8 @@ from typing import Any
 
 from runicorn.config import config_dir, load_user_config, save_user_config
 
+from apps.accounts import user_settings
+
 from . import secrets
 from .validation import (
     SECRET_FIELDS,
@@ -111,7 +113,8 @@ def _well_formed(record: Any) -> bool:
 
 
 def _load() -> list[dict[str, Any]]:
-    raw = load_user_config().get(CONFIG_KEY)
+    # Team profile: the signed-in user's own connections (in the database); else the config file.
+    raw = user_settings.load(CONFIG_KEY, lambda: load_user_config().get(CONFIG_KEY))
     records = [r for r in raw if _well_formed(r)] if isinstance(raw, list) else []
     if any([_migrate(r) for r in records]):  # a list, not a generator: migrate every record
         _store(records)
@@ -119,7 +122,7 @@ def _load() -> list[dict[str, Any]]:
 
 
 def _store(records: list[dict[str, Any]]) -> None:
-    save_user_config({CONFIG_KEY: records})
+    user_settings.save(CONFIG_KEY, records, lambda value: save_user_config({CONFIG_KEY: value}))
 
 
 def list_saved() -> list[dict[str, Any]]:
