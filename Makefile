@@ -10,7 +10,7 @@ PORT ?= 23300
 
 .PHONY: setup run test lint ref bench system-deps clean
 
-FRONTEND_SRC := $(shell find frontend/src frontend/index.html frontend/vite.config.ts frontend/tsconfig.json -type f 2>/dev/null)
+FRONTEND_SRC := $(shell find frontend/src frontend/scripts frontend/index.html frontend/vite.config.ts frontend/tsconfig.json -type f 2>/dev/null)
 
 setup: $(STAMP) frontend/dist/index.html
 
