@@ -135,12 +135,17 @@ class RunicornClient:
             elif isinstance(value, (list, tuple, set)):
                 value = ",".join(str(v) for v in value)
             params[key] = value
-        # Pages of page_size: the first one holding ``offset``, skipping into it.
+        # Pages of page_size: the first one holding ``offset``, skipping into it. A run created
+        # meanwhile shifts the later pages by one: an id already given is not given twice.
         page, skip = offset // page_size + 1, offset % page_size
+        seen: set = set()
         while True:
             body = self._get("/api/v2/experiments", {**params, "page": page, "per_page": page_size})
             items = body.get("experiments", [])
-            yield from items[skip:]
+            for item in items[skip:]:
+                if item.get("id") not in seen:
+                    seen.add(item.get("id"))
+                    yield item
             if not body.get("has_next") or not items:
                 return
             page, skip = page + 1, 0

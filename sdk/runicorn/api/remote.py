@@ -19,7 +19,6 @@ they are about the other machine, not the viewer. Errors carry the Remote API's 
 
 from __future__ import annotations
 
-import os
 from typing import TYPE_CHECKING, Any, Dict, List, Optional
 
 if TYPE_CHECKING:
@@ -48,12 +47,11 @@ class RemoteAPI:
         """Open (or reuse) an SSH connection; the answer holds ``connection_id``.
 
         Authentication: ``password``, ``private_key`` (the key text), ``private_key_path`` (a path
-        on the viewer's machine), or else the SSH agent. ``extra`` is sent as is (``auth_method``,
-        ``saved_key`` of a saved connection, ``use_agent``). An unknown host key raises
+        on the viewer's machine; ``~`` is the viewer's home), or else the SSH agent. ``extra`` is
+        sent as is (``auth_method``, ``saved_key`` of a saved connection, ``use_agent``). An
+        unknown host key raises
         :class:`HostKeyConfirmationRequiredError`.
         """
-        if private_key_path is not None:
-            private_key_path = os.path.expanduser(private_key_path)
         body = {"host": host, "port": port, "username": username, "password": password,
                 "private_key_path": private_key_path, "passphrase": passphrase, "private_key": private_key,
                 "timeout": timeout, **extra}
