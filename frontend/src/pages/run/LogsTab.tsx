@@ -7,7 +7,7 @@ import { LogView } from "./LogView";
 const MAX_LINES = 200_000;
 
 /** The run's logs.txt through the logs WebSocket: the last 10,000 lines, then each new one. */
-export function LogsTab({ runId }: { runId: string }) {
+export function LogsTab({ runId, running }: { runId: string; running: boolean }) {
   const { t } = useTranslation();
   const lines = useRef<string[]>([]);
   const [version, setVersion] = useState(0);
@@ -51,7 +51,7 @@ export function LogsTab({ runId }: { runId: string }) {
           w={320}
           data-testid="log-search"
         />
-        {connected && (
+        {connected && running && (
           <Badge color="teal" variant="dot" data-testid="logs-live">
             {t("run.live")}
           </Badge>

@@ -80,7 +80,7 @@ export default function RunPage() {
           <MetricsTab run={run.data} live={live} />
         </Tabs.Panel>
         <Tabs.Panel value="logs">
-          <LogsTab runId={runId} />
+          <LogsTab runId={runId} running={running} />
         </Tabs.Panel>
         <Tabs.Panel value="summary">
           <SummaryTab run={run.data} />
