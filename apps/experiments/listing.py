@@ -1,12 +1,15 @@
-"""``GET /api/v2/experiments``: every filter is one WHERE clause on the index, answered by indexes.
+"""``GET /api/v2/experiments``: every filter answered by indexes (docs/v2-query-plans.md).
 
-A page costs three small queries: the index generation (for the count cache), the ids of the page
-(an index walk in sort order, LIMIT/OFFSET over ids only, so deep pages stay cheap), and the columns
-of those ids. The total is a COUNT over the same WHERE, cached per index generation and filter:
-pages 2, 3, ... and a UI polling the same list reuse it until any run changes.
+A request costs a few small queries: the index generation (the key of the caches below); the
+total (a COUNT on the Run indexes, or the distinct runs of a facet intersection), cached per
+generation and filter so that pages 2, 3, ... and a UI polling a list reuse it until any run
+changes; the ids of the page; the columns of those ids.
 
-Runs without a value for the sort key (no best metric yet) come last in both directions, on SQLite
-and PostgreSQL alike: the page is read from the runs with a value first, then from those without.
+The ids of a page come either from an in-memory list (a facet filter with few matches: all of
+them read once and sorted here) or from a walk of the sort index, LIMIT/OFFSET over ids only so
+deep pages stay cheap. Runs without a value for the sort key (no best metric yet) come last in
+both directions, on SQLite and PostgreSQL alike: the page is read from the runs with a value
+first, then from those without.
 """
 
 from __future__ import annotations

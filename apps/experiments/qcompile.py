@@ -4,9 +4,9 @@ Fields of the Run row compare their columns; ``summary.*``, ``config.*``, ``tags
 become conditions on ``Facet`` rows (see ``apps.experiments.models``), so a number is only ever
 compared with numbers, a string with strings, a boolean with booleans.
 
-Facet conditions come in two styles with the same meaning: ``IN`` (``id IN (SELECT run_id ...)``,
-cheap when few runs match: the database starts from the facet index) and ``EXISTS`` (a per-run
-probe, cheap when walking a sort index and stopping after one page). ``services`` picks one.
+Facet conditions come in two styles with the same meaning: ``IN`` (``id IN (SELECT run_id ...)``:
+the database starts from the facet index, good for counting and for few matches) and ``EXISTS``
+(a per-run probe, good when walking a sort index and stopping after one page). ``listing`` picks.
 """
 
 from __future__ import annotations
@@ -166,12 +166,6 @@ class Compiler:
 
     def tag_pred(self, tag: str) -> FacetPred:
         return FacetPred((K.TAG,), Q(key=tag))
-
-    def word(self, word: str) -> Q:
-        return self.runs_with(self.word_pred(word))
-
-    def tag(self, tag: str) -> Q:
-        return self.runs_with(self.tag_pred(tag))
 
     def pure(self, node: qlang.Node) -> FacetPred | None:
         """``node`` as one facet condition, when it is one (``tags contains``, ``summary.x > 1`` ...)."""
