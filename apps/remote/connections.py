@@ -2,7 +2,9 @@
 
 A connection id is derived from ``user@host:port`` (``conn_`` + 8 hex), so connecting again to the
 same target — after the link dropped, say — lands on the same entry: its environments cache and
-its remote viewer stay, and the local tunnel carries on over the new transport.
+its remote viewer stay, and the local tunnel carries on over the new transport. In the team
+profile every connection belongs to the signed-in user who opened it: the id includes the owner,
+and another user neither sees it listed nor reaches it by id.
 """
 
 from __future__ import annotations
@@ -18,6 +20,8 @@ from typing import Any
 
 import paramiko
 from django.conf import settings
+
+from apps.accounts.owner import current_owner_id
 
 from . import errors
 from .environments import Environment
@@ -36,14 +40,16 @@ def iso(ts: float | None) -> str | None:
     return datetime.fromtimestamp(ts, UTC).isoformat(timespec="seconds").replace("+00:00", "Z") if ts else None
 
 
-def connection_id(target: Target) -> str:
-    return "conn_" + hashlib.sha256(str(target).encode()).hexdigest()[:8]
+def connection_id(target: Target, owner: int | None = None) -> str:
+    scope = str(target) if owner is None else f"user {owner}: {target}"
+    return "conn_" + hashlib.sha256(scope.encode()).hexdigest()[:8]
 
 
 class RemoteConnection:
     def __init__(self, cid: str, target: Target, auth_method: str, transport: paramiko.Transport,
-                 server_info: dict[str, str]) -> None:
+                 server_info: dict[str, str], owner: int | None = None) -> None:
         self.id = cid
+        self.owner = owner
         self.target = target
         self.auth_method = auth_method
         self._transport: paramiko.Transport | None = transport
@@ -120,7 +126,8 @@ def connect(target: Target, creds: Credentials, timeout: float) -> tuple[RemoteC
     """Open (or re-open) the connection to ``target``; returns it and whether it existed before."""
     transport = open_transport(target, creds, timeout=timeout, keepalive=settings.RUNICORN_SSH_KEEPALIVE_SECONDS)
     info = _server_info(transport)
-    cid = connection_id(target)
+    owner = current_owner_id()
+    cid = connection_id(target, owner)
     with _lock:
         _register_cleanup()
         existing = _connections.get(cid)
@@ -129,7 +136,7 @@ def connect(target: Target, creds: Credentials, timeout: float) -> tuple[RemoteC
             existing.replace_transport(transport, info)
             log.info("reconnected %s (%s)", cid, target)
             return existing, True
-        connection = RemoteConnection(cid, target, creds.auth_method, transport, info)
+        connection = RemoteConnection(cid, target, creds.auth_method, transport, info, owner)
         _connections[cid] = connection
     log.info("connected %s (%s) with %s authentication", cid, target, creds.auth_method)
     return connection, False
@@ -142,21 +149,32 @@ def get(cid: Any) -> RemoteConnection:
         raise errors.connection_not_found(cid[:64])
     with _lock:
         connection = _connections.get(cid)
-    if connection is None:
+    if connection is None or connection.owner != current_owner_id():
         raise errors.connection_not_found(cid)
     return connection
 
 
 def all_connections() -> list[RemoteConnection]:
+    """The caller's connections (all of them outside a signed-in request, e.g. at exit)."""
+    owner = current_owner_id()
+    with _lock:
+        return [c for c in _connections.values() if owner is None or c.owner == owner]
+
+
+def _every_connection() -> list[RemoteConnection]:
     with _lock:
         return list(_connections.values())
 
 
 def disconnect(cid: str, cleanup_viewer: bool = True) -> dict[str, bool]:
     """Close the connection; with ``cleanup_viewer`` its remote viewer is stopped and removed first."""
+    return _disconnect(get(cid), cleanup_viewer)
+
+
+def _disconnect(connection: RemoteConnection, cleanup_viewer: bool) -> dict[str, bool]:
     from . import viewer
 
-    connection = get(cid)
+    cid = connection.id
     with connection.lock:
         performed = {"ssh_tunnel": False, "remote_viewer": False, "temp_files": False}
         if connection.viewer is not None:
@@ -180,9 +198,9 @@ def disconnect(cid: str, cleanup_viewer: bool = True) -> dict[str, bool]:
 
 def shutdown() -> None:
     """Stop every remote viewer we started, close tunnels and connections (viewer exit)."""
-    for connection in all_connections():
+    for connection in _every_connection():
         try:
-            disconnect(connection.id, cleanup_viewer=True)
+            _disconnect(connection, cleanup_viewer=True)
         except Exception:  # at exit: clean up what can be, whatever else fails
             log.exception("cleanup of %s failed", connection.id)
 

@@ -3,8 +3,9 @@
 A host key is never accepted silently: an unknown key, or one that differs from what is recorded
 for that host and port, raises :class:`HostKeyConfirmationRequired` with the key's fingerprint.
 The user confirms it (``POST /api/remote/known-hosts/accept``) and the client retries. The file
-lives in the user config directory (mode 0600); hashed entries (``|1|salt|hash``) and wildcard
-patterns written by OpenSSH tools are understood, so a copied ``~/.ssh/known_hosts`` works too.
+lives in the user config directory (mode 0600; one per user in the team profile); hashed entries
+(``|1|salt|hash``) and wildcard patterns written by OpenSSH tools are understood, so a copied
+``~/.ssh/known_hosts`` works too.
 """
 
 from __future__ import annotations
@@ -25,6 +26,8 @@ from typing import Any
 
 from runicorn.config import config_dir
 
+from apps.accounts.owner import current_owner_id
+
 from .errors import HostKeyConfirmationRequired, invalid
 
 FILE_NAME = "known_hosts"
@@ -44,7 +47,9 @@ class Entry:
 
 
 def path() -> Path:
-    return config_dir() / FILE_NAME
+    """The file of the caller: in the team profile each signed-in user trusts host keys on their own."""
+    owner = current_owner_id()
+    return config_dir() / FILE_NAME if owner is None else config_dir() / "known_hosts.d" / f"user-{owner}"
 
 
 def entry_name(host: str, port: int) -> str:
