@@ -1,19 +1,23 @@
-"""WebSockets in the team profile: the ASGI app of the viewer (runicorn_site.asgi) with its guard."""
+"""WebSockets in the team profile: the viewer's WebSocket router behind its guard, as
+runicorn_site.asgi wires them (that module is not imported here: importing it starts the embedded
+scheduler in this process; tests/team/test_two_viewers.py checks the real daphne)."""
 
 from __future__ import annotations
 
 import pytest
 from asgiref.sync import sync_to_async
+from channels.routing import URLRouter
 from channels.testing import WebsocketCommunicator
 from django.conf import settings
 from django.contrib.sessions.backends.db import SessionStore
 
 from apps.accounts import tokens
-from apps.accounts.websocket import CLOSE_FORBIDDEN, CLOSE_UNAUTHENTICATED
-from runicorn_site.asgi import application
+from apps.accounts.websocket import CLOSE_FORBIDDEN, CLOSE_UNAUTHENTICATED, websocket_access
+from runicorn_site.websocket_routes import websocket_urlpatterns
 from tests.factories import make_run
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.asyncio]
+application = websocket_access(URLRouter(websocket_urlpatterns))
 
 
 async def outcome(path: str, headers: list[tuple[bytes, bytes]]) -> tuple[str, object]:
