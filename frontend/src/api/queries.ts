@@ -3,7 +3,7 @@
  * same keys and a prefetched answer is the one the page reads.
  */
 import { queryOptions } from "@tanstack/react-query";
-import { ApiError, api } from "./client";
+import { ApiError, api, clampDownsample } from "./client";
 import type { ExperimentQuery } from "./types";
 
 /** A 4xx says what is wrong with the request: asking again gives the same answer. */
@@ -23,4 +23,17 @@ export const metricColumnsQuery = (runId: string, epoch = 0) =>
     queryKey: ["metric-columns", runId, epoch],
     queryFn: () => api.metricsFast(runId, { downsample: 3 }),
     retry: retryUnlessRefused,
+  });
+
+/** Points a chart of `width` pixels asks for: whole hundreds, so a small resize fetches nothing. */
+export function chartDownsample(width: number): number {
+  return clampDownsample(Math.ceil(Math.max(width, 1) / 100) * 100);
+}
+
+/** One metric of one run at about `downsample` points (with `time` for a time axis). */
+export const metricQuery = (runId: string, metric: string, withTime: boolean, downsample: number, epoch = 0) =>
+  queryOptions({
+    queryKey: ["metric", runId, metric, withTime, downsample, epoch],
+    queryFn: () => api.metricsFast(runId, { names: withTime ? [metric, "time"] : [metric], downsample }),
+    staleTime: Infinity,
   });

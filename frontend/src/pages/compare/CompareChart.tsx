@@ -1,7 +1,7 @@
 import { useMemo, useRef } from "react";
 import { Card, Skeleton, Text } from "@mantine/core";
 import { useQueries } from "@tanstack/react-query";
-import { api, clampDownsample } from "../../api/client";
+import { chartDownsample, metricQuery } from "../../api/queries";
 import { UPlotChart, type ChartSeries } from "../../components/UPlotChart";
 import { align, ema, forLog, pointsFromRows } from "../../lib/series";
 import { useInView, useWidth } from "../../lib/useInView";
@@ -25,15 +25,10 @@ export function CompareChart({ metric, runs, smoothing, logY }: Props) {
   const box = useRef<HTMLDivElement>(null);
   const visible = useInView(box);
   const width = useWidth(box);
-  const downsample = clampDownsample(Math.ceil(Math.max(width, 1) / 100) * 100);
+  const downsample = chartDownsample(width);
   const having = runs.filter((r) => r.metrics.has(metric));
   const results = useQueries({
-    queries: having.map((run) => ({
-      queryKey: ["metric", run.id, metric, 1, downsample, 0],
-      queryFn: () => api.metricsFast(run.id, { names: [metric], downsample }),
-      enabled: visible && width > 0,
-      staleTime: Infinity,
-    })),
+    queries: having.map((run) => ({ ...metricQuery(run.id, metric, false, downsample), enabled: visible && width > 0 })),
   });
   const ready = results.length > 0 && results.every((r) => r.data);
   const stamp = results.map((r) => r.dataUpdatedAt).join(",");

@@ -3,7 +3,8 @@ import { Button, Card, Group, Skeleton, Text, Tooltip } from "@mantine/core";
 import { useQuery } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
 import type uPlot from "uplot";
-import { api, clampDownsample } from "../../api/client";
+import { api } from "../../api/client";
+import { chartDownsample, metricQuery } from "../../api/queries";
 import { UPlotChart, type ChartSeries } from "../../components/UPlotChart";
 import { downloadText, safeFileName, toCsv } from "../../lib/csv";
 import { ema, forLog, mergeRows, pointsFromRows, xy, type Points, type XMode } from "../../lib/series";
@@ -59,17 +60,16 @@ export function MetricChart({ runId, metric, color, settings, live }: Props) {
   const [zoom, setZoom] = useState<[number, number] | null>(null);
   const { mode, smoothing, logY, t0, hasTime } = settings;
   // Whole hundreds, so a resize by a few pixels does not fetch again.
-  const downsample = clampDownsample(Math.ceil(Math.max(width, 1) / 100) * 100);
-  const names = mode === "time" && hasTime ? [metric, "time"] : [metric];
+  const downsample = chartDownsample(width);
+  const withTime = mode === "time" && hasTime;
+  const names = withTime ? [metric, "time"] : [metric];
 
   const base = useQuery({
-    queryKey: ["metric", runId, metric, names.length, downsample, live.epoch],
-    queryFn: () => api.metricsFast(runId, { names, downsample }),
+    ...metricQuery(runId, metric, withTime, downsample, live.epoch),
     enabled: visible && width > 0,
-    staleTime: Infinity,
   });
   const zoomed = useQuery({
-    queryKey: ["metric-zoom", runId, metric, names.length, downsample, zoom],
+    queryKey: ["metric-zoom", runId, metric, withTime, downsample, zoom],
     queryFn: () => api.metricsFast(runId, { names, downsample, stepRange: zoom ?? undefined }),
     enabled: zoom !== null,
     staleTime: Infinity,
