@@ -13,6 +13,9 @@ os.environ["XDG_DATA_HOME"] = str(_SESSION_DIR / "data")
 os.environ["RUNICORN_DIR"] = str(_SESSION_DIR / "default-root")
 os.environ["RUNICORN_DB_PATH"] = str(_SESSION_DIR / "data" / "index.sqlite3")
 os.environ["RUNICORN_START_INDEXER"] = "0"
+# No embedded beat either: importing the ASGI app (Channels tests) would otherwise start a thread
+# that reconciles and writes manifests behind the tests' backs, leaking runs between tests.
+os.environ["RUNICORN_EMBEDDED_BEAT"] = "0"
 # Rate limits off: suites and benchmarks hammer endpoints; tests/system/test_ratelimit.py turns them on.
 os.environ["RUNICORN_RATE_LIMIT_ENABLED"] = "0"
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "runicorn_site.settings")
