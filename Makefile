@@ -57,14 +57,12 @@ test: setup lint ref system-deps
 # and drops it). `make test-postgres` runs all of it: measured 10 min on a 2-core machine, more
 # than `make test` should add, so `make test` runs the modules whose queries, upserts, locks and
 # accounts differ between the databases (1.8 min), without the slow tests that start their own
-# PostgreSQL databases anyway. Deselected: the check that the embedded profile creates its
-# SQLite file, which has no meaning on PostgreSQL.
+# PostgreSQL databases anyway. Viewers the tests start keep their SQLite files (tests/conftest.py).
 POSTGRES_TEST_URL ?= postgres://postgres@127.0.0.1:5432/test
 POSTGRES_TESTS ?=
 POSTGRES_SUBSET := -m 'not slow' tests/runs tests/experiments tests/team tests/config
 test-postgres: setup
-	DATABASE_URL=$(POSTGRES_TEST_URL) $(BIN)/pytest -p no:cacheprovider $(POSTGRES_TESTS) \
-		--deselect tests/runs/test_live_index.py::test_the_viewer_creates_and_migrates_its_database_on_first_start
+	DATABASE_URL=$(POSTGRES_TEST_URL) $(BIN)/pytest -p no:cacheprovider $(POSTGRES_TESTS)
 
 bench: setup ref
 	$(BIN)/python -m tests.benchmarks.run_all

@@ -26,6 +26,11 @@ import pytest  # noqa: E402
 # Settings are read here, after the environment above, so the database and storage root are the
 # session's own (concurrent runs never share a test database, nothing touches ~/.local/share).
 django.setup()
+# `make test-postgres` is about this process's database (pytest-django's test_<name>): viewers and
+# workers that tests start keep their own SQLite files as in the default run, instead of all
+# sharing (and racing for) the one base database. tests/team starts PostgreSQL viewers on fresh
+# databases of their own.
+os.environ.pop("DATABASE_URL", None)
 
 pytest_plugins = ["tests.fixtures.storage", "tests.fixtures.live_server", "tests.fixtures.sshd"]
 
