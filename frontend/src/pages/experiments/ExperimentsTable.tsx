@@ -1,7 +1,7 @@
 import { useTranslation } from "react-i18next";
 import { Link } from "react-router-dom";
 import type { Experiment, SortField } from "../../api/types";
-import { StatusBadge } from "../../components/StatusBadge";
+import { STATUS_NAMES, StatusPill } from "../../components/StatusBadge";
 import { formatDuration, formatNumber, formatTime } from "../../lib/format";
 import classes from "./ExperimentsTable.module.css";
 
@@ -35,7 +35,10 @@ export function ExperimentsTable({ rows, selected, onToggle, onTogglePage, order
   const pageSelected = rows.length > 0 && rows.every((r) => selected.has(r.id));
   const someSelected = rows.some((r) => selected.has(r.id));
   const sort = { orderBy, desc: orderDesc, onSort };
+  // Translated once per render, not once per row (t() is the costliest call in a row).
   const none = t("common.none");
+  const statusLabels = Object.fromEntries(STATUS_NAMES.map((s) => [s, t(`status.${s}`)]));
+  const selectLabel = t("experiments.selectRun", { id: "\u0000" });
   return (
     <div className={classes.scroll}>
       <table className={classes.table} data-testid="experiments-table">
@@ -68,14 +71,14 @@ export function ExperimentsTable({ rows, selected, onToggle, onTogglePage, order
                 <td className={classes.check}>
                   <input
                     type="checkbox"
-                    aria-label={t("experiments.selectRun", { id: run.id })}
+                    aria-label={selectLabel.replace("\u0000", run.id)}
                     checked={isSelected}
                     onChange={() => onToggle(run.id)}
                     data-testid={`select-${run.id}`}
                   />
                 </td>
                 <td>
-                  <StatusBadge status={run.status} />
+                  <StatusPill status={run.status} label={statusLabels[run.status] ?? run.status} />
                 </td>
                 <td>
                   <Link to={`/runs/${run.id}`} className={classes.link} data-testid="run-link">
