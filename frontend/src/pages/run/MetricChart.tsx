@@ -1,5 +1,5 @@
 import { useEffect, useMemo, useRef, useState } from "react";
-import { Button, Card, Group, Skeleton, Text, Tooltip } from "@mantine/core";
+import { Button, Card, Group, Skeleton, Text } from "@mantine/core";
 import { useQuery } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
 import type uPlot from "uplot";
@@ -127,7 +127,7 @@ export function MetricChart({ runId, metric, color, settings, live }: Props) {
   return (
     <Card withBorder padding="xs" radius="sm" ref={box} data-metric={metric} data-zoom={zoom ? zoom.join(":") : ""}>
       <Group justify="space-between" mb={4} wrap="nowrap">
-        <Text size="sm" fw={600} truncate title={metric}>
+        <Text size="sm" fw={600} truncate title={`${metric} · ${t("run.zoomHint")}`}>
           {metric}
         </Text>
         <Group gap={4} wrap="nowrap">
@@ -136,11 +136,9 @@ export function MetricChart({ runId, metric, color, settings, live }: Props) {
               {t("run.resetZoom")}
             </Button>
           )}
-          <Tooltip label={t("run.zoomHint")}>
-            <Button size="compact-xs" variant="subtle" onClick={() => void exportCsv()} data-testid="export-csv">
-              {t("run.exportCsv")}
-            </Button>
-          </Tooltip>
+          <Button size="compact-xs" variant="subtle" onClick={() => void exportCsv()} data-testid="export-csv">
+            {t("run.exportCsv")}
+          </Button>
         </Group>
       </Group>
       {data ? (
