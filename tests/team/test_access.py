@@ -187,3 +187,14 @@ class TestSessions:
         client.credentials(HTTP_AUTHORIZATION=f"Bearer {tokens.issue(member, 'x').token}")
 
         assert client.post("/api/runs/soft-delete", {"run_ids": [RUN_ID]}, format="json").status_code == 200
+
+
+def test_cors_stays_closed_to_other_origins(as_member):
+    response = as_member.get("/api/runs", HTTP_ORIGIN="https://elsewhere.example")
+    preflight = as_member.options("/api/runs", HTTP_ORIGIN="https://elsewhere.example",
+                                  HTTP_ACCESS_CONTROL_REQUEST_METHOD="POST")
+
+    assert response.status_code == 200
+    for answer in (response, preflight):
+        assert not any(header.lower().startswith("access-control-") for header in answer.headers)
+    assert response["X-Frame-Options"] == "DENY"
