@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import time
+from pathlib import Path
 
 from playwright.sync_api import Page, expect
 
@@ -22,6 +23,13 @@ def test_charts_hold_the_logged_metrics(page: Page, ui_site: UISite):
     # Grouped by prefix.
     expect(page.locator("section[data-group=train] [data-metric]")).to_have_count(1)
     expect(page.locator("section[data-group=val] [data-metric]")).to_have_count(1)
+    # CSV export of a chart: every point at full resolution.
+    with page.expect_download() as download:
+        page.locator("[data-metric='train/loss']").get_by_test_id("export-csv").click()
+    lines = Path(download.value.path()).read_text().splitlines()
+    assert lines[0] == "step,time,train/loss"
+    assert len(lines) == STEPS + 1
+    assert lines[-1].startswith(f"{STEPS},")
 
 
 def test_a_drag_zooms_into_a_step_range_fetched_at_full_resolution(page: Page, ui_site: UISite):
