@@ -10,7 +10,7 @@ import logging
 import os
 import shutil
 import uuid
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -52,8 +52,18 @@ def _refresh(root: Path, runs: Iterable[Run]) -> None:
     )
 
 
-def soft_delete(run_ids: list[str], reason: str = markers.USER_DELETED) -> dict[str, dict[str, Any]]:
-    """Mark runs deleted (``.deleted`` marker); the result per id says what happened."""
+def _flip_marker(
+    run_ids: list[str],
+    *,
+    deleted: bool,
+    wrong_state: str,
+    change: Callable[[Run, Path], object],
+    failure: str,
+) -> dict[str, dict[str, Any]]:
+    """Apply ``change`` to each run whose ``deleted`` flag is ``deleted``; a result per id.
+
+    Soft delete and restore differ only in the state they start from and the marker change.
+    """
     root = get_storage_root()
     found = {r.run_id: r for r in Run.objects.filter(run_id__in=run_ids)}
     results: dict[str, dict[str, Any]] = {}
@@ -62,43 +72,41 @@ def soft_delete(run_ids: list[str], reason: str = markers.USER_DELETED) -> dict[
         run = found.get(run_id)
         if run is None:
             results[run_id] = {"success": False, "error": "run not found"}
-        elif run.deleted:
-            results[run_id] = {"success": False, "error": "already deleted"}
+        elif run.deleted != deleted:
+            results[run_id] = {"success": False, "error": wrong_state}
         else:
             try:
-                markers.write_deleted_marker(_run_path(run, root), reason, run.status)
+                change(run, _run_path(run, root))
             except (OSError, layout.InvalidName) as exc:
-                log.warning("soft delete of %s failed: %s", run_id, exc)
-                results[run_id] = {"success": False, "error": "could not write the deletion marker"}
+                log.warning("%s: %s (%s)", run_id, failure, exc)
+                results[run_id] = {"success": False, "error": failure}
                 continue
             results[run_id] = {"success": True}
             touched.append(run)
     _refresh(root, touched)
     return results
+
+
+def soft_delete(run_ids: list[str], reason: str = markers.USER_DELETED) -> dict[str, dict[str, Any]]:
+    """Mark runs deleted (``.deleted`` marker); the result per id says what happened."""
+    return _flip_marker(
+        run_ids,
+        deleted=False,
+        wrong_state="already deleted",
+        change=lambda run, path: markers.write_deleted_marker(path, reason, run.status),
+        failure="could not write the deletion marker",
+    )
 
 
 def restore(run_ids: list[str]) -> dict[str, dict[str, Any]]:
-    root = get_storage_root()
-    found = {r.run_id: r for r in Run.objects.filter(run_id__in=run_ids)}
-    results: dict[str, dict[str, Any]] = {}
-    touched = []
-    for run_id in run_ids:
-        run = found.get(run_id)
-        if run is None:
-            results[run_id] = {"success": False, "error": "run not found"}
-        elif not run.deleted:
-            results[run_id] = {"success": False, "error": "run not deleted"}
-        else:
-            try:
-                markers.remove_deleted_marker(_run_path(run, root))
-            except (OSError, layout.InvalidName) as exc:
-                log.warning("restore of %s failed: %s", run_id, exc)
-                results[run_id] = {"success": False, "error": "could not remove the deletion marker"}
-                continue
-            results[run_id] = {"success": True}
-            touched.append(run)
-    _refresh(root, touched)
-    return results
+    """Remove runs' ``.deleted`` markers; the result per id says what happened."""
+    return _flip_marker(
+        run_ids,
+        deleted=True,
+        wrong_state="run not deleted",
+        change=lambda run, path: markers.remove_deleted_marker(path),
+        failure="could not remove the deletion marker",
+    )
 
 
 def _remove_run_dir(path: Path) -> None:
