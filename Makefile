@@ -43,10 +43,12 @@ $(REF)/bin/runicorn:
 	$(REF)/bin/python -m pip install -q --disable-pip-version-check runicorn==0.5.3
 
 # System packages the tests use: OpenSSH's sshd (tests/fixtures/sshd.py) and Debian's chromium
-# (the browser tests in tests/ui drive it through Playwright; no browser is downloaded). Quick when present.
+# (the browser tests in tests/ui drive it through Playwright; no browser is downloaded) and a CJK
+# font so the Chinese locale renders glyphs, not boxes, in screenshots. Quick when present.
 system-deps:
 	@command -v /usr/sbin/sshd >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq openssh-server)
 	@command -v /usr/bin/chromium >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium)
+	@test -d /usr/share/fonts/truetype/wqy || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-wqy-microhei)
 
 test: setup lint ref system-deps
 	cd frontend && npm test

@@ -9,7 +9,10 @@ export default defineConfig({
   plugins: [react()],
   base: "/",
   build: {
-    outDir: "dist",
+    // RUNICORN_FRONTEND_OUT builds elsewhere (e.g. a second checkout's tests); the viewer reads
+    // RUNICORN_FRONTEND_DIST to serve such a build.
+    outDir: process.env.RUNICORN_FRONTEND_OUT ?? "dist",
+    emptyOutDir: true,
     assetsDir: "assets",
     sourcemap: false,
     // The bundle budget (350 KB gzipped for the main route) is checked by tests/benchmarks/bench_ui.py.

@@ -1,10 +1,11 @@
 // Writes .br and .gz next to each built asset. WhiteNoise serves those variants to browsers that
 // accept them, so the viewer sends a quarter of the bytes without compressing on every request.
 import { readdirSync, readFileSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { brotliCompressSync, constants, gzipSync } from "node:zlib";
 
-const dir = new URL("../dist/assets/", import.meta.url).pathname;
+const out = process.env.RUNICORN_FRONTEND_OUT ?? new URL("../dist/", import.meta.url).pathname;
+const dir = join(resolve(out), "assets");
 let before = 0;
 let after = 0;
 for (const name of readdirSync(dir)) {

@@ -52,7 +52,8 @@ export function errorFromBody(status: number, statusText: string, body: unknown)
   return new ApiError(status, `${status} ${statusText}`.trim());
 }
 
-async function request<T>(path: string, init?: RequestInit): Promise<T> {
+/** A request to the API, parsed as JSON; a non-2xx answer throws an ApiError. */
+export async function request<T>(path: string, init?: RequestInit): Promise<T> {
   const response = await fetch(path, {
     ...init,
     headers: { Accept: "application/json", ...(init?.body ? { "Content-Type": "application/json" } : {}) },
@@ -70,11 +71,16 @@ async function request<T>(path: string, init?: RequestInit): Promise<T> {
   return body as T;
 }
 
-function post<T>(path: string, payload: unknown): Promise<T> {
+export function post<T>(path: string, payload: unknown): Promise<T> {
   return request<T>(path, { method: "POST", body: JSON.stringify(payload) });
 }
 
-const enc = encodeURIComponent;
+/** A write with another method (PUT, PATCH, DELETE), with an optional JSON body. */
+export function send<T>(method: "PUT" | "PATCH" | "DELETE", path: string, payload?: unknown): Promise<T> {
+  return request<T>(path, { method, ...(payload === undefined ? {} : { body: JSON.stringify(payload) }) });
+}
+
+export const enc = encodeURIComponent;
 
 /** `?a=1&b=x` from defined, non-empty values (arrays as comma lists). */
 export function queryString(params: Record<string, string | number | boolean | string[] | undefined | null>): string {
