@@ -5,6 +5,7 @@ import { useTranslation } from "react-i18next";
 import { Link, useSearchParams } from "react-router-dom";
 import { metricColumnsQuery, runQuery } from "../../api/queries";
 import { ErrorAlert } from "../../components/ErrorAlert";
+import { loadChartDefaults } from "../../lib/chartDefaults";
 import { colorAt } from "../../lib/colors";
 import { groupByPrefix, metricNames } from "../../lib/series";
 import { CompareChart, type ComparedRun } from "./CompareChart";
@@ -30,7 +31,7 @@ export default function ComparePage() {
     setParams(p);
   };
   const [draft, setDraft] = useState("");
-  const [smoothing, setSmoothing] = useState(0);
+  const [smoothing, setSmoothing] = useState(() => loadChartDefaults().smoothing); // as chosen in Settings
   const [logY, setLogY] = useState(false);
   const [chosenDims, setChosenDims] = useState<string[] | null>(null);
   const [xKey, setXKey] = useState<string | null>(null);

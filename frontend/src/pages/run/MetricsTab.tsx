@@ -5,6 +5,7 @@ import { useTranslation } from "react-i18next";
 import { metricColumnsQuery } from "../../api/queries";
 import type { RunDetail } from "../../api/types";
 import { ErrorAlert } from "../../components/ErrorAlert";
+import { loadChartDefaults } from "../../lib/chartDefaults";
 import { colorAt } from "../../lib/colors";
 import { groupByPrefix, metricNames, type XMode } from "../../lib/series";
 import { useLiveVersion, type LiveStore } from "./liveMetrics";
@@ -13,8 +14,9 @@ import { MetricChart, type ChartSettings } from "./MetricChart";
 /** The run's metrics, one chart each, grouped by prefix (`train/`, `val/`). */
 export function MetricsTab({ run, live }: { run: RunDetail; live: LiveStore }) {
   const { t } = useTranslation();
-  const [mode, setMode] = useState<XMode>("step");
-  const [smoothing, setSmoothing] = useState(0);
+  // The page starts from the chart defaults chosen in Settings; changes here stay on this page.
+  const [mode, setMode] = useState<XMode>(() => loadChartDefaults().xAxis);
+  const [smoothing, setSmoothing] = useState(() => loadChartDefaults().smoothing);
   const [logY, setLogY] = useState(false);
   useLiveVersion(live);
 
