@@ -15,6 +15,7 @@ import type {
   RunArtifacts,
   RunDetail,
 } from "./types";
+import { signalSocketForbidden, signalUnauthenticated } from "./authSignals";
 
 /** Bounds of the `downsample` parameter of the metrics endpoints. */
 export const DOWNSAMPLE_MIN = 100;
@@ -26,14 +27,21 @@ export class ApiError extends Error {
   /** 0-based character offset of a `q=` syntax error. */
   readonly position: number | null;
   readonly expected: string | null;
+  /** Seconds until a rate-limited (429) request may be sent again. */
+  readonly retryAfter: number | null;
 
-  constructor(status: number, detail: string, extra: { param?: unknown; position?: unknown; expected?: unknown } = {}) {
+  constructor(
+    status: number,
+    detail: string,
+    extra: { param?: unknown; position?: unknown; expected?: unknown; retry_after?: unknown } = {},
+  ) {
     super(detail);
     this.name = "ApiError";
     this.status = status;
     this.param = typeof extra.param === "string" ? extra.param : null;
     this.position = typeof extra.position === "number" ? extra.position : null;
     this.expected = typeof extra.expected === "string" ? extra.expected : null;
+    this.retryAfter = typeof extra.retry_after === "number" ? extra.retry_after : null;
   }
 }
 
@@ -52,12 +60,30 @@ export function errorFromBody(status: number, statusText: string, body: unknown)
   return new ApiError(status, `${status} ${statusText}`.trim());
 }
 
-/** A request to the API, parsed as JSON; a non-2xx answer throws an ApiError. */
+const CSRF_COOKIE = "csrftoken";
+const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
+
+/** The CSRF token Django put in its cookie (GET /api/auth/me sets it); null before that. */
+export function csrfToken(cookies: string = typeof document === "undefined" ? "" : document.cookie): string | null {
+  for (const part of cookies.split(";")) {
+    const [name, ...value] = part.trim().split("=");
+    if (name === CSRF_COOKIE) return decodeURIComponent(value.join("=")) || null;
+  }
+  return null;
+}
+
+/**
+ * A request to the API, parsed as JSON; a non-2xx answer throws an ApiError. Writes carry the
+ * CSRF token (the team profile's session login needs it; the embedded profile ignores it), and a
+ * 401 tells the app to show the login page (authSignals) before the caller sees the error.
+ */
 export async function request<T>(path: string, init?: RequestInit): Promise<T> {
-  const response = await fetch(path, {
-    ...init,
-    headers: { Accept: "application/json", ...(init?.body ? { "Content-Type": "application/json" } : {}) },
-  });
+  const headers = new Headers(init?.headers);
+  headers.set("Accept", "application/json");
+  if (init?.body && !headers.has("Content-Type")) headers.set("Content-Type", "application/json");
+  const token = SAFE_METHODS.has((init?.method ?? "GET").toUpperCase()) ? null : csrfToken();
+  if (token) headers.set("X-CSRFToken", token);
+  const response = await fetch(path, { credentials: "same-origin", ...init, headers });
   let body: unknown = null;
   const text = await response.text();
   if (text) {
@@ -67,7 +93,10 @@ export async function request<T>(path: string, init?: RequestInit): Promise<T> {
       body = null;
     }
   }
-  if (!response.ok) throw errorFromBody(response.status, response.statusText, body);
+  if (!response.ok) {
+    if (response.status === 401) signalUnauthenticated();
+    throw errorFromBody(response.status, response.statusText, body);
+  }
   return body as T;
 }
 
@@ -186,6 +215,21 @@ export function parseMetricsMessage(text: string): MetricsMessage | null {
     default:
       return null;
   }
+}
+
+/** WebSocket close codes of the team profile's guard (apps/accounts/websocket.py). */
+export const CLOSE_UNAUTHENTICATED = 4401;
+export const CLOSE_FORBIDDEN = 4403;
+
+/**
+ * Call from a socket's `onclose`: true when the server refused the socket for want of a login
+ * (the app shows the login page) or a permission (the app says so); reconnecting would not help.
+ */
+export function socketRefused(code: number): boolean {
+  if (code === CLOSE_UNAUTHENTICATED) signalUnauthenticated();
+  else if (code === CLOSE_FORBIDDEN) signalSocketForbidden();
+  else return false;
+  return true;
 }
 
 export const sockets = {

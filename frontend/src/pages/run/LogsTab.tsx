@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState } from "react";
 import { Badge, Group, Stack, TextInput } from "@mantine/core";
 import { useTranslation } from "react-i18next";
-import { sockets } from "../../api/client";
+import { socketRefused, sockets } from "../../api/client";
 import { LogView } from "./LogView";
 
 const MAX_LINES = 200_000;
@@ -30,7 +30,10 @@ export function LogsTab({ runId, running }: { runId: string; running: boolean })
       setVersion((v) => v + 1);
     };
     socket.onopen = () => setConnected(true);
-    socket.onclose = () => setConnected(false);
+    socket.onclose = (event: CloseEvent) => {
+      setConnected(false);
+      socketRefused(event.code); // 4401: the login page; 4403: a "no permission" notice
+    };
     socket.onmessage = (event: MessageEvent<string>) => {
       pending.push(event.data);
       if (!frame) frame = requestAnimationFrame(flush);

@@ -7,7 +7,7 @@
  * which the charts' queries use as a key to fetch again.
  */
 import { useEffect, useMemo, useSyncExternalStore } from "react";
-import { parseMetricsMessage, sockets } from "../../api/client";
+import { parseMetricsMessage, socketRefused, sockets } from "../../api/client";
 import type { MetricRow } from "../../api/types";
 
 const MAX_BUFFERED_ROWS = 500_000;
@@ -96,10 +96,10 @@ export function useLiveMetrics(runId: string, enabled: boolean, onActivity?: () 
         else if (message.type === "reset") store.reset(message.columns);
         if (message.type === "rows" || message.type === "reset") onActivity?.();
       };
-      socket.onclose = () => {
+      socket.onclose = (event: CloseEvent) => {
         store.setConnected(false);
         onActivity?.();
-        if (stopped) return;
+        if (stopped || socketRefused(event.code)) return; // refused (4401/4403): retrying cannot help
         retry += 1;
         timer = setTimeout(open, Math.min(30_000, 1000 * 2 ** Math.min(retry, 5)));
       };
