@@ -3,6 +3,7 @@ import { lazy, Suspense } from "react";
 import { Center, Loader, MantineProvider, createTheme } from "@mantine/core";
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { BrowserRouter, Navigate, Route, Routes } from "react-router-dom";
+import { AuthWatcher } from "./auth/AuthWatcher";
 import { Shell } from "./components/Shell";
 import { ExperimentsPage } from "./pages/experiments/ExperimentsPage";
 
@@ -11,6 +12,8 @@ import { ExperimentsPage } from "./pages/experiments/ExperimentsPage";
 const RunPage = lazy(() => import("./pages/run/RunPage"));
 const ComparePage = lazy(() => import("./pages/compare/ComparePage"));
 const RecycleBinPage = lazy(() => import("./pages/recycle/RecycleBinPage"));
+const LoginPage = lazy(() => import("./pages/auth/LoginPage"));
+const TokensPage = lazy(() => import("./pages/tokens/TokensPage"));
 
 export const queryClient = new QueryClient({
   defaultOptions: {
@@ -37,6 +40,7 @@ export function App() {
       <QueryClientProvider client={queryClient}>
         <BrowserRouter>
           <Shell>
+            <AuthWatcher />
             <Suspense fallback={<PageLoader />}>
               <Routes>
                 <Route path="/" element={<ExperimentsPage />} />
@@ -44,6 +48,8 @@ export function App() {
                 <Route path="/runs/:runId" element={<RunPage />} />
                 <Route path="/compare" element={<ComparePage />} />
                 <Route path="/recycle-bin" element={<RecycleBinPage />} />
+                <Route path="/login" element={<LoginPage />} />
+                <Route path="/tokens" element={<TokensPage />} />
                 <Route path="*" element={<Navigate to="/" replace />} />
               </Routes>
             </Suspense>

@@ -1,7 +1,8 @@
 import type { ReactNode } from "react";
 import { ActionIcon, Group, NativeSelect, useComputedColorScheme, useMantineColorScheme } from "@mantine/core";
 import { useTranslation } from "react-i18next";
-import { NavLink as RouterLink } from "react-router-dom";
+import { NavLink as RouterLink, useLocation } from "react-router-dom";
+import { UserMenu } from "../auth/UserMenu";
 import { LANGUAGES, setLanguage, type Language } from "../i18n";
 import classes from "./Shell.module.css";
 
@@ -49,6 +50,8 @@ function LanguageSelect() {
 
 export function Shell({ children }: { children: ReactNode }) {
   const { t } = useTranslation();
+  // The login page shows no navigation: every other page needs the login first.
+  const onLoginPage = useLocation().pathname === "/login";
   const links = [
     { to: "/", label: t("app.experiments"), end: true },
     { to: "/compare", label: t("app.compare"), end: false },
@@ -62,7 +65,7 @@ export function Shell({ children }: { children: ReactNode }) {
             <RouterLink to="/" className={classes.brand}>
               <Logo /> {t("app.title")}
             </RouterLink>
-            <nav className={classes.nav}>
+            <nav className={classes.nav} style={onLoginPage ? { display: "none" } : undefined}>
               {links.map((link) => (
                 <RouterLink
                   key={link.to}
@@ -78,6 +81,7 @@ export function Shell({ children }: { children: ReactNode }) {
           <Group gap="xs" wrap="nowrap">
             <LanguageSelect />
             <ThemeToggle />
+            <UserMenu />
           </Group>
         </Group>
       </header>

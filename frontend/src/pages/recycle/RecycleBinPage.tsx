@@ -1,8 +1,9 @@
 import { useState } from "react";
-import { Alert, Button, Center, Checkbox, Group, Loader, Paper, Stack, Table, Text, Title } from "@mantine/core";
+import { Alert, Button, Center, Checkbox, Group, Loader, Paper, Stack, Table, Text, Title, Tooltip } from "@mantine/core";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
 import { api } from "../../api/client";
+import { useAuth } from "../../auth/useAuth";
 import { ErrorAlert } from "../../components/ErrorAlert";
 import { StatusBadge } from "../../components/StatusBadge";
 import { formatTime } from "../../lib/format";
@@ -15,6 +16,7 @@ export default function RecycleBinPage() {
   const [selected, setSelected] = useState<Set<string>>(new Set());
   const [confirming, setConfirming] = useState(false);
   const [notice, setNotice] = useState<string | null>(null);
+  const { canAdmin } = useAuth(); // emptying deletes files for good: admins only in the team profile
 
   const afterChange = () => {
     setSelected(new Set());
@@ -56,9 +58,20 @@ export default function RecycleBinPage() {
           <Button disabled={selected.size === 0} loading={restore.isPending} onClick={() => restore.mutate([...selected])} data-testid="restore-selected">
             {t("recycle.restore")} {selected.size > 0 ? `(${selected.size})` : ""}
           </Button>
-          <Button color="red" variant="light" disabled={runs.length === 0} onClick={() => setConfirming(true)} data-testid="empty-bin">
-            {t("recycle.emptyBin")}
-          </Button>
+          <Tooltip label={t("auth.emptyAdminOnly")} disabled={canAdmin} multiline w={280} withArrow>
+            {/* data-disabled, not disabled: a disabled button gets no hover, so no tooltip */}
+            <Button
+              color="red"
+              variant="light"
+              disabled={runs.length === 0}
+              data-disabled={!canAdmin || undefined}
+              aria-disabled={!canAdmin || undefined}
+              onClick={() => canAdmin && setConfirming(true)}
+              data-testid="empty-bin"
+            >
+              {t("recycle.emptyBin")}
+            </Button>
+          </Tooltip>
         </Group>
       </Group>
       {notice && (
