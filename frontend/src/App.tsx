@@ -12,6 +12,10 @@ import { ExperimentsPage } from "./pages/experiments/ExperimentsPage";
 const RunPage = lazy(() => import("./pages/run/RunPage"));
 const ComparePage = lazy(() => import("./pages/compare/ComparePage"));
 const RecycleBinPage = lazy(() => import("./pages/recycle/RecycleBinPage"));
+// The artifact pages share one chunk family; the lineage graph (React Flow, dagre) loads on its tab.
+const ArtifactsPage = lazy(() => import("./pages/artifacts/ArtifactsPage"));
+const ArtifactPage = lazy(() => import("./pages/artifacts/ArtifactPage"));
+const VersionPage = lazy(() => import("./pages/artifacts/VersionPage"));
 const LoginPage = lazy(() => import("./pages/auth/LoginPage"));
 const TokensPage = lazy(() => import("./pages/tokens/TokensPage"));
 
@@ -48,6 +52,9 @@ export function App() {
                 <Route path="/runs/:runId" element={<RunPage />} />
                 <Route path="/compare" element={<ComparePage />} />
                 <Route path="/recycle-bin" element={<RecycleBinPage />} />
+                <Route path="/artifacts" element={<ArtifactsPage />} />
+                <Route path="/artifacts/:name" element={<ArtifactPage />} />
+                <Route path="/artifacts/:name/:version" element={<VersionPage />} />
                 <Route path="/login" element={<LoginPage />} />
                 <Route path="/tokens" element={<TokensPage />} />
                 <Route path="*" element={<Navigate to="/" replace />} />

@@ -55,6 +55,7 @@ export function Shell({ children }: { children: ReactNode }) {
   const links = [
     { to: "/", label: t("app.experiments"), end: true },
     { to: "/compare", label: t("app.compare"), end: false },
+    { to: "/artifacts", label: t("artifacts.nav"), end: false },
     { to: "/recycle-bin", label: t("app.recycleBin"), end: false },
   ];
   return (
