@@ -1,6 +1,8 @@
-import { Badge, Center, Group, Loader, Stack, Table, Text, Title } from "@mantine/core";
+import { Anchor, Badge, Center, Group, Loader, Stack, Table, Text, Title } from "@mantine/core";
 import { useQuery } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
+import { Link } from "react-router-dom";
+import { versionPath } from "../../api/artifacts";
 import { api } from "../../api/client";
 import type { ArtifactSummary } from "../../api/types";
 import { ErrorAlert } from "../../components/ErrorAlert";
@@ -25,11 +27,13 @@ function ArtifactTable({ items, testId }: { items: ArtifactSummary[]; testId: st
         {items.map((a) => (
           <Table.Tr key={`${a.type}/${a.name}/${a.version}`}>
             <Table.Td>
-              <Text size="sm" fw={500}>{a.name}</Text>
+              <Anchor component={Link} to={versionPath(a.name, a.version, a.type)} size="sm" fw={500}>{a.name}</Anchor>
               {a.description && <Text size="xs" c="dimmed">{a.description}</Text>}
             </Table.Td>
             <Table.Td>{a.type}</Table.Td>
-            <Table.Td>v{a.version}</Table.Td>
+            <Table.Td>
+              <Anchor component={Link} to={versionPath(a.name, a.version, a.type)} size="sm">v{a.version}</Anchor>
+            </Table.Td>
             <Table.Td>{formatBytes(a.size_bytes)}</Table.Td>
             <Table.Td>{formatTime(a.created_at)}</Table.Td>
             <Table.Td>
