@@ -158,8 +158,11 @@ def fast_body(
     start = 0 if low is None else int(np.searchsorted(steps, low, side="left"))
     stop = table.n if high is None else int(np.searchsorted(steps, high, side="right"))
     stop = max(start, stop)
-    if names is None:
-        view = View(None, steps[start:stop], names=table.columns[1:], start=start)
+    if names is None or any(n in table.numeric and n not in table.gappy for n in names):
+        # Every row has a value of a dense metric: the rows are start:stop as they are, read
+        # through slices, and from row 0 the LTTB pre-pass reuses the table's remembered block
+        # extremes (a million-row metric: a few ms instead of ~50 ms of gathers).
+        view = View(None, steps[start:stop], names=table.columns[1:] if names is None else names, start=start)
     else:
         # Only rows where at least one asked-for key has a value.
         has = np.zeros(stop - start, dtype=bool)
