@@ -3,7 +3,9 @@
 A request stats ``events.jsonl`` and reads only what was appended since (a half-written last line
 waits for its newline). A file that shrank or was replaced — another inode, or different first
 bytes — is read again from the start. The cache holds whole runs, least recently used first out,
-within a byte budget (``RUNICORN_METRICS_CACHE_BYTES``) and an entry count.
+within a byte budget (``RUNICORN_METRICS_CACHE_BYTES``) and an entry count. While a large run is
+not parsed yet, ``preview`` gives a table of a sample of its lines (``preview.py``), kept until
+the run's own table is ready.
 
 Thread safety: one lock per run serialises refreshes and reads of that run's table (two cold
 requests parse the file once); one global lock guards the LRU map and the counters. Both are only
@@ -24,13 +26,17 @@ from typing import Any, Literal, TypeVar
 
 from django.conf import settings
 
+from . import preview as sampling
 from .parsing import parse_block
+from .preview import FileKey
 from .table import MetricTable
 
 READ_CHUNK = 4 << 20  # bytes per read during a full parse: bounds the transient memory (measured: 16 MiB
 # chunks peak ~90 MB higher for a 200 MB file, at the same speed)
 HEAD_BYTES = 256  # first bytes remembered to notice a file rewritten in place
 MAX_RESPONSES = 8  # serialised responses kept per run (one per endpoint/downsample in use)
+MAX_PREVIEWS = 4  # sample tables kept for runs being parsed (a page opens one run at a time)
+READY_WAIT_S = 0.02  # how long a preview request waits for a run's lock before it samples
 
 Outcome = Literal["hit", "incremental", "miss"]
 T = TypeVar("T")
@@ -144,6 +150,18 @@ class RunMetrics:
         if len(state.head) < HEAD_BYTES and state.offset > len(state.head):
             state.head = os.pread(fd, min(HEAD_BYTES, state.offset), 0)
 
+    def cheap_to_refresh(self) -> bool:
+        """Whether a refresh now reads at most a small append (no full parse). Caller holds the lock."""
+        state = self.state
+        if state is None:
+            return self.looked  # looked, and there was no file: nothing to parse
+        try:
+            st = os.stat(self.path)
+        except OSError:
+            return True
+        same_file = (st.st_dev, st.st_ino) == (state.dev, state.ino)
+        return same_file and state.offset <= st.st_size < state.offset + sampling.PREVIEW_MIN_BYTES
+
     # ------------------------------------------------------------------ built responses
 
     def cached(self, key: Any, build: Callable[[], tuple[T, int]]) -> T:
@@ -159,11 +177,21 @@ class RunMetrics:
         return value
 
 
+@dataclass
+class Preview:
+    """A sample table of a run's file (see ``preview.py``); ``lock`` serialises its readers."""
+
+    key: FileKey
+    table: MetricTable
+    lock: threading.Lock
+
+
 class MetricsCache:
     def __init__(self, max_bytes: int, max_entries: int) -> None:
         self.max_bytes = max_bytes
         self.max_entries = max_entries
         self._entries: OrderedDict[str, RunMetrics] = OrderedDict()
+        self._previews: OrderedDict[str, Preview] = OrderedDict()
         self._lock = threading.Lock()
         self.hits = self.misses = self.incremental_updates = 0
 
@@ -184,6 +212,7 @@ class MetricsCache:
             result = work(entry)
             entry.size_estimate = entry.nbytes
         with self._lock:
+            self._previews.pop(key, None)  # the table itself answers from now on
             if not count:
                 pass
             elif outcome == "hit":
@@ -194,6 +223,42 @@ class MetricsCache:
                 self.misses += 1
             self._evict(keep=key)
         return result
+
+    def ready(self, path: Path) -> bool:
+        """Whether ``use(path)`` would answer now: the table was read, at most a small append
+        since, and nobody is parsing the file at this moment."""
+        with self._lock:
+            entry = self._entries.get(str(path))
+        if entry is None or not entry.lock.acquire(timeout=READY_WAIT_S):
+            return False
+        try:
+            return entry.cheap_to_refresh()
+        finally:
+            entry.lock.release()
+
+    def preview(self, path: Path) -> Preview | None:
+        """A sample table of ``path`` while its own table is not ready; None when it is (or when
+        the file is too small to need one): then ``use`` answers exactly."""
+        if self.ready(path):
+            return None
+        key = str(path)
+        with self._lock:
+            known = self._previews.get(key)
+        try:
+            current = FileKey.of(os.stat(path))
+        except OSError:
+            return None
+        if known is not None and known.key == current:
+            return known
+        sampled = sampling.sample_table(path)
+        if sampled is None:
+            return None
+        fresh = Preview(sampled[0], sampled[1], threading.Lock())
+        with self._lock:
+            self._previews[key] = fresh
+            while len(self._previews) > MAX_PREVIEWS:
+                self._previews.popitem(last=False)
+        return fresh
 
     def _evict(self, keep: str) -> None:
         # Each entry's size as of its last use (reading live tables here would race their owners).
@@ -223,6 +288,7 @@ class MetricsCache:
     def clear(self) -> None:
         with self._lock:
             self._entries.clear()
+            self._previews.clear()
             self.hits = self.misses = self.incremental_updates = 0
 
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import logging
 import re
+import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,6 +18,9 @@ from apps.runs.storage import get_storage_root
 
 from .cache import RunMetrics, get_cache
 from .payloads import fast_body, metrics_body
+from .table import MetricTable
+
+logger = logging.getLogger(__name__)
 
 DOWNSAMPLE_MIN = 100
 DOWNSAMPLE_MAX = 50_000
@@ -58,6 +63,15 @@ def parse_step_range(raw: str | None) -> tuple[int | None, int | None] | None:
     if low is not None and high is not None and low > high:
         raise InvalidQuery(f"step_range min {low} is greater than max {high}")
     return low, high
+
+
+def parse_flag(raw: str | None, name: str) -> bool:
+    if raw is None:
+        return False
+    value = raw.strip().lower()
+    if value not in ("1", "true", "0", "false"):
+        raise InvalidQuery(f"{name} must be true or false (or 1 or 0), got {raw[:40]!r}")
+    return value in ("1", "true")
 
 
 def parse_metric_names(raw: str | None) -> list[str] | None:
@@ -124,23 +138,29 @@ def _build(entry: RunMetrics, by: str, downsample: int | None) -> tuple[Answer, 
 
 
 def fast_answer(
-    path: Path, names: list[str] | None, step_range: tuple[int | None, int | None] | None, downsample: int | None
+    path: Path,
+    names: list[str] | None,
+    step_range: tuple[int | None, int | None] | None,
+    downsample: int | None,
+    preview: bool = False,
 ) -> dict[str, Any]:
+    """The ``metrics/fast`` body. With ``preview``, while the run's table is not ready (a large
+    file never parsed, or being parsed), the answer comes from a sample of the file's lines and
+    says ``"preview": true``; the caller then starts the full parse (``warm``)."""
     started = time.perf_counter()
+    low, high = step_range if step_range is not None else (None, None)
+    sample = get_cache().preview(path) if preview else None
+    if sample is not None:
+        with sample.lock:
+            # A rare metric may be missing from a sample: not an error until the exact answer.
+            body = fast_body(sample.table, names, low, high, downsample)
+    else:
 
-    def work(entry: RunMetrics) -> dict[str, Any]:
-        table = entry.table
-        if names is not None:
-            known = set(table.columns) - {"global_step"}
-            unknown = [n for n in names if n not in known]
-            if unknown:
-                raise InvalidQuery(
-                    f"Unknown metric name(s): {', '.join(unknown)}; this run has: {', '.join(sorted(known)) or 'none'}"
-                )
-        low, high = step_range if step_range is not None else (None, None)
-        return fast_body(table, names, low, high, downsample)
+        def work(entry: RunMetrics) -> dict[str, Any]:
+            _check_names(entry.table, names)
+            return fast_body(entry.table, names, low, high, downsample)
 
-    body = get_cache().use(path, work)
+        body = get_cache().use(path, work)
     body["query_time_ms"] = round((time.perf_counter() - started) * 1000, 2)
     body["total_points"] = len(body["rows"])
     body["applied_filters"] = {
@@ -148,7 +168,40 @@ def fast_answer(
         "step_range": list(step_range) if step_range is not None else None,
         "downsampled": downsample is not None,
     }
+    if preview:
+        body["preview"] = sample is not None
     return body
+
+
+def _check_names(table: MetricTable, names: list[str] | None) -> None:
+    if names is None:
+        return
+    known = set(table.columns) - {"global_step"}
+    unknown = [n for n in names if n not in known]
+    if unknown:
+        raise InvalidQuery(
+            f"Unknown metric name(s): {', '.join(unknown)}; this run has: {', '.join(sorted(known)) or 'none'}"
+        )
+
+
+_warming: set[Path] = set()
+_warming_lock = threading.Lock()
+
+
+def warm(path: Path) -> None:
+    """Parse ``path`` into the cache now, for the exact answer a preview promised. Several
+    previews of one run start one parse: the others return at once instead of holding a worker."""
+    with _warming_lock:
+        if path in _warming:
+            return
+        _warming.add(path)
+    try:
+        get_cache().use(path, lambda entry: None)
+    except Exception:  # a background task: nobody else would see the error
+        logger.exception("parsing %s in the background failed", path)
+    finally:
+        with _warming_lock:
+            _warming.discard(path)
 
 
 def cache_stats() -> dict[str, Any]:

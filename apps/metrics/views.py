@@ -21,10 +21,12 @@ from .services import InvalidQuery
 
 T = TypeVar("T")
 _executor = ThreadPoolExecutor(max_workers=4, thread_name_prefix="metrics")
+# Previews have their own threads: they must not queue behind requests that wait for a parse.
+_preview_executor = ThreadPoolExecutor(max_workers=2, thread_name_prefix="metrics-preview")
 
 
-async def _off_loop(fn: Callable[..., T], *args: Any) -> T:
-    return await asyncio.get_running_loop().run_in_executor(_executor, fn, *args)
+async def _off_loop(fn: Callable[..., T], *args: Any, executor: ThreadPoolExecutor = _executor) -> T:
+    return await asyncio.get_running_loop().run_in_executor(executor, fn, *args)
 
 
 def _detail(status: int, detail: str) -> HttpResponse:
@@ -70,13 +72,17 @@ async def metrics_fast(request: HttpRequest, exp_id: str) -> HttpResponse:
         names = services.parse_metric_names(request.GET.get("metric_names"))
         step_range = services.parse_step_range(request.GET.get("step_range"))
         downsample = services.parse_downsample(request.GET.get("downsample"), minimum=services.FAST_DOWNSAMPLE_MIN)
+        preview = services.parse_flag(request.GET.get("preview"), "preview")
     except InvalidQuery as exc:
         return _detail(400, str(exc))
     path: Path | None = await _events_path(exp_id)
     if path is None:
         return _detail(404, f"Experiment {exp_id} not found")
+    executor = _preview_executor if preview else _executor
     try:
-        body = await _off_loop(services.fast_answer, path, names, step_range, downsample)
+        body = await _off_loop(services.fast_answer, path, names, step_range, downsample, preview, executor=executor)
     except InvalidQuery as exc:
         return _detail(400, str(exc))
+    if body.get("preview"):
+        _executor.submit(services.warm, path)  # the exact answer the client asks for next
     return json_response(body)
