@@ -16,6 +16,8 @@ const RecycleBinPage = lazy(() => import("./pages/recycle/RecycleBinPage"));
 const ArtifactsPage = lazy(() => import("./pages/artifacts/ArtifactsPage"));
 const ArtifactPage = lazy(() => import("./pages/artifacts/ArtifactPage"));
 const VersionPage = lazy(() => import("./pages/artifacts/VersionPage"));
+const SettingsPage = lazy(() => import("./pages/settings/SettingsPage"));
+const MonitorPage = lazy(() => import("./pages/monitor/MonitorPage"));
 const LoginPage = lazy(() => import("./pages/auth/LoginPage"));
 const TokensPage = lazy(() => import("./pages/tokens/TokensPage"));
 
@@ -55,6 +57,8 @@ export function App() {
                 <Route path="/artifacts" element={<ArtifactsPage />} />
                 <Route path="/artifacts/:name" element={<ArtifactPage />} />
                 <Route path="/artifacts/:name/:version" element={<VersionPage />} />
+                <Route path="/settings" element={<SettingsPage />} />
+                <Route path="/monitor" element={<MonitorPage />} />
                 <Route path="/login" element={<LoginPage />} />
                 <Route path="/tokens" element={<TokensPage />} />
                 <Route path="*" element={<Navigate to="/" replace />} />

@@ -48,6 +48,18 @@ function LanguageSelect() {
   );
 }
 
+function SettingsLink() {
+  const { t } = useTranslation();
+  return (
+    <ActionIcon component={RouterLink} to="/settings" variant="default" size="lg" aria-label={t("settings.nav")} title={t("settings.nav")} data-testid="settings-link">
+      <svg width="18" height="18" viewBox="0 0 24 24" fill="none" stroke="currentColor" strokeWidth="2" strokeLinecap="round" strokeLinejoin="round" aria-hidden="true">
+        <circle cx="12" cy="12" r="3" />
+        <path d="M19.4 15a1.65 1.65 0 0 0 .33 1.82l.06.06a2 2 0 1 1-2.83 2.83l-.06-.06a1.65 1.65 0 0 0-1.82-.33 1.65 1.65 0 0 0-1 1.51V21a2 2 0 0 1-4 0v-.09A1.65 1.65 0 0 0 9 19.4a1.65 1.65 0 0 0-1.82.33l-.06.06a2 2 0 1 1-2.83-2.83l.06-.06A1.65 1.65 0 0 0 4.68 15a1.65 1.65 0 0 0-1.51-1H3a2 2 0 0 1 0-4h.09A1.65 1.65 0 0 0 4.6 9a1.65 1.65 0 0 0-.33-1.82l-.06-.06a2 2 0 1 1 2.83-2.83l.06.06A1.65 1.65 0 0 0 9 4.68a1.65 1.65 0 0 0 1-1.51V3a2 2 0 0 1 4 0v.09a1.65 1.65 0 0 0 1 1.51 1.65 1.65 0 0 0 1.82-.33l.06-.06a2 2 0 1 1 2.83 2.83l-.06.06A1.65 1.65 0 0 0 19.4 9a1.65 1.65 0 0 0 1.51 1H21a2 2 0 0 1 0 4h-.09a1.65 1.65 0 0 0-1.51 1z" />
+      </svg>
+    </ActionIcon>
+  );
+}
+
 export function Shell({ children }: { children: ReactNode }) {
   const { t } = useTranslation();
   // The login page shows no navigation: every other page needs the login first.
@@ -57,6 +69,7 @@ export function Shell({ children }: { children: ReactNode }) {
     { to: "/compare", label: t("app.compare"), end: false },
     { to: "/artifacts", label: t("artifacts.nav"), end: false },
     { to: "/recycle-bin", label: t("app.recycleBin"), end: false },
+    { to: "/monitor", label: t("monitor.nav"), end: false },
   ];
   return (
     <>
@@ -82,6 +95,7 @@ export function Shell({ children }: { children: ReactNode }) {
           <Group gap="xs" wrap="nowrap">
             <LanguageSelect />
             <ThemeToggle />
+            <SettingsLink />
             <UserMenu />
           </Group>
         </Group>
