@@ -244,6 +244,17 @@ def test_permanent_delete_needs_the_typed_spec_and_removes_the_version(page: Pag
     assert viewer.get("/api/artifacts/old-ckpt/v1").status_code == 404
 
 
+def test_missing_artifacts_and_bad_versions_are_explained_in_words(page: Page, artifact_site: ArtifactSite):
+    page.goto(artifact_site.url + "/artifacts/no-such-model")
+    expect(page.get_by_test_id("error")).to_contain_text("Artifact “no-such-model” was not found")
+    page.goto(artifact_site.url + "/artifacts/resnet/v99")
+    expect(page.get_by_test_id("error")).to_contain_text("resnet:v99 was not found")
+    page.get_by_role("link", name="resnet").click()
+    expect(page.get_by_test_id("version-row-2")).to_be_visible()
+    page.goto(artifact_site.url + "/artifacts/resnet/latest")
+    expect(page.get_by_test_id("error")).to_contain_text("“latest” is not a version")
+
+
 def test_screenshots_of_the_artifact_pages_in_both_themes(page: Page, artifact_site: ArtifactSite):
     page.goto(artifact_site.url + "/artifacts")
     expect(page.get_by_test_id("artifact-row-resnet")).to_be_visible()

@@ -169,17 +169,6 @@ export const artifactsApi = {
   },
 };
 
-/** Who is asking: permanent deletes need an admin when the viewer requires sign-in. */
-export interface Me {
-  authenticated: boolean;
-  auth_required: boolean;
-  user: { username: string; is_admin: boolean } | null;
-}
-
-export function me(): Promise<Me> {
-  return request("/api/auth/me");
-}
-
 /** Download URL of one file of a version (each path segment encoded, the slashes kept). */
 export function fileUrl(name: string, version: number, path: string, type?: string | null): string {
   return `${base(name)}/v${version}/files/${path.split("/").map(enc).join("/")}${typed(type)}`;

@@ -3,8 +3,9 @@ import { Alert, Anchor, Breadcrumbs, Button, Center, Loader, Stack, Tabs, Text }
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
 import { Link, useNavigate, useParams, useSearchParams } from "react-router-dom";
-import { artifactPath, artifactsApi, me, parseVersionSegment, type Me } from "../../api/artifacts";
+import { artifactPath, artifactsApi, parseVersionSegment } from "../../api/artifacts";
 import { ApiError } from "../../api/client";
+import { useAuth } from "../../auth/useAuth";
 import { ErrorAlert } from "../../components/ErrorAlert";
 import { formatBytes } from "../../lib/format";
 import { DeleteVersionDialog, type DeleteMode } from "./DeleteVersionDialog";
@@ -16,12 +17,6 @@ import { VersionHeader } from "./VersionHeader";
 
 const TABS = ["files", "metadata", "lineage"] as const;
 type Tab = (typeof TABS)[number];
-
-/** Why this user may not delete permanently (a member where sign-in is on), or null. */
-function permanentRefusal(who: Me | undefined, t: (key: string, options?: Record<string, unknown>) => string): string | null {
-  if (!who?.auth_required || !who.user || who.user.is_admin) return null;
-  return t("artifacts.needsAdmin", { user: who.user.username });
-}
 
 export default function VersionPage() {
   const { t } = useTranslation();
@@ -36,8 +31,8 @@ export default function VersionPage() {
   const [notice, setNotice] = useState<string | null>(null);
 
   const detail = useQuery({ ...versionQuery(name, version ?? 0, typeParam), enabled: version !== null });
-  // Same key as the sign-in code's: who is asking decides whether a permanent delete is offered.
-  const who = useQuery({ queryKey: ["auth", "me"], queryFn: me, staleTime: Infinity, retry: false });
+  // Permanent deletes are an admin's where sign-in is on (the server decides; this says so first).
+  const auth = useAuth();
   const spec = `${name}:v${version ?? "?"}`;
 
   const remove = useMutation({
@@ -162,7 +157,7 @@ export default function VersionPage() {
         spec={spec}
         busy={remove.isPending}
         error={remove.error}
-        refusal={permanentRefusal(who.data, t)}
+        refusal={auth.canAdmin ? null : t("artifacts.needsAdmin", { user: auth.user?.username ?? "?" })}
         onCancel={() => {
           setConfirming(null);
           remove.reset();
