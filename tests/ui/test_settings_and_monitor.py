@@ -204,9 +204,12 @@ def test_the_chart_default_smoothing_is_where_the_run_page_starts(page: Page, si
 
 def test_the_settings_page_shows_the_server_and_its_metrics_cache(page: Page, site: SettingsSite):
     health = site.viewer.get("/api/health").json()
+    stats = site.viewer.get("/api/metrics/cache/stats").json()  # reading the counters changes none
     page.goto(site.url + "/settings")
     expect(page.get_by_test_id("server-version")).to_have_text(health["version"])
-    expect(page.get_by_test_id("cache-entries")).to_contain_text(" / ")
+    expect(page.get_by_test_id("indexed-runs")).to_have_text(str(health["index"]["runs"]))
+    expect(page.get_by_test_id("cache-entries")).to_have_text(f"{stats['size']} / {stats['max_size']}")
+    expect(page.get_by_test_id("cache-hits")).to_have_text(f"{stats['hits']} ({stats['hit_rate'] * 100:.1f} %)")
     expect(page.get_by_test_id("admin-link")).to_have_attribute("href", "/admin/")
     screenshot_both_themes(page, "settings")
 
