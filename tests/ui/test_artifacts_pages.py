@@ -276,3 +276,7 @@ def test_screenshots_of_the_artifact_pages_in_both_themes(page: Page, artifact_s
     page.get_by_test_id("language-select").select_option("zh")
     expect(page.get_by_test_id("tab-lineage")).to_have_text("血缘")
     expect(page.get_by_test_id(f"rf__edge-resnet:v1->run:{artifact_site.runs['evaluate']}")).to_contain_text("使用")
+    page.screenshot(path=str(SCREENSHOTS / "artifacts-lineage-zh.png"))
+    page.goto(artifact_site.url + "/artifacts")
+    expect(page.get_by_test_id("storage-panel")).to_contain_text("去重率")
+    page.screenshot(path=str(SCREENSHOTS / "artifacts-list-zh.png"))
