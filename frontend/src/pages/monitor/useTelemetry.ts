@@ -1,12 +1,9 @@
 import { useEffect, useReducer, useState } from "react";
+import { socketRefused } from "../../api/client";
 import { parseTelemetryFrame, systemApi, type TelemetryFrame } from "../../api/system";
 import { initialTelemetry, reduceTelemetry, type TelemetryState } from "./telemetry";
 
 export type SocketState = "connecting" | "open" | "closed" | "refused";
-
-// The team profile closes a socket it will not serve with these (not signed in, not allowed):
-// asking again cannot help.
-const REFUSED_CODES = new Set([4401, 4403]);
 
 const reducer = (state: TelemetryState, frame: TelemetryFrame) => reduceTelemetry(state, frame);
 
@@ -41,7 +38,9 @@ export function useTelemetry(): { telemetry: TelemetryState; socket: SocketState
       };
       ws.onclose = (event: CloseEvent) => {
         if (stopped) return;
-        if (REFUSED_CODES.has(event.code)) {
+        // The team profile refused it (no login: the app shows the login page; no permission):
+        // asking again cannot help.
+        if (socketRefused(event.code)) {
           setSocket("refused");
           return;
         }
