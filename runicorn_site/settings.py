@@ -34,6 +34,9 @@ RUNICORN_GPU_SAMPLE_SECONDS = envfloat("RUNICORN_GPU_SAMPLE_SECONDS", 1.0, minim
 # used first out; WebSocket followers close after this many seconds without a new line or row.
 RUNICORN_METRICS_CACHE_BYTES = envint("RUNICORN_METRICS_CACHE_BYTES", 256 * 1024 * 1024, minimum=1024 * 1024)
 RUNICORN_METRICS_CACHE_ENTRIES = envint("RUNICORN_METRICS_CACHE_ENTRIES", 100, minimum=1)
+# metrics/fast?preview=1 answers from a sample of the lines of an events file at least this large
+# while the run is not parsed yet (apps/metrics/preview.py); 0 turns previews off.
+RUNICORN_METRICS_PREVIEW_BYTES = envint("RUNICORN_METRICS_PREVIEW_BYTES", 16 * 1024 * 1024, minimum=0)
 RUNICORN_WS_IDLE_SECONDS = envfloat("RUNICORN_WS_IDLE_SECONDS", 3600.0, minimum=0.1)
 # GET /api/artifacts/stats answers from the last scan and queues a new one when the last is older.
 RUNICORN_ARTIFACT_STATS_MAX_AGE = envfloat("RUNICORN_ARTIFACT_STATS_MAX_AGE", 60.0, minimum=0.0)

@@ -150,8 +150,9 @@ class RunMetrics:
         if len(state.head) < HEAD_BYTES and state.offset > len(state.head):
             state.head = os.pread(fd, min(HEAD_BYTES, state.offset), 0)
 
-    def cheap_to_refresh(self) -> bool:
-        """Whether a refresh now reads at most a small append (no full parse). Caller holds the lock."""
+    def cheap_to_refresh(self, max_new_bytes: int) -> bool:
+        """Whether a refresh now reads at most ``max_new_bytes`` appended (no full parse). Caller
+        holds the lock."""
         state = self.state
         if state is None:
             return self.looked  # looked, and there was no file: nothing to parse
@@ -160,7 +161,7 @@ class RunMetrics:
         except OSError:
             return True
         same_file = (st.st_dev, st.st_ino) == (state.dev, state.ino)
-        return same_file and state.offset <= st.st_size < state.offset + sampling.PREVIEW_MIN_BYTES
+        return same_file and state.offset <= st.st_size <= state.offset + max_new_bytes
 
     # ------------------------------------------------------------------ built responses
 
@@ -225,21 +226,21 @@ class MetricsCache:
         return result
 
     def ready(self, path: Path) -> bool:
-        """Whether ``use(path)`` would answer now: the table was read, at most a small append
-        since, and nobody is parsing the file at this moment."""
+        """Whether ``use(path)`` would answer now: the table was read, less appended since than
+        a preview is worth, and nobody is parsing the file at this moment."""
         with self._lock:
             entry = self._entries.get(str(path))
         if entry is None or not entry.lock.acquire(timeout=READY_WAIT_S):
             return False
         try:
-            return entry.cheap_to_refresh()
+            return entry.cheap_to_refresh(max(sampling.min_bytes(), 1) - 1)
         finally:
             entry.lock.release()
 
     def preview(self, path: Path) -> Preview | None:
         """A sample table of ``path`` while its own table is not ready; None when it is (or when
         the file is too small to need one): then ``use`` answers exactly."""
-        if self.ready(path):
+        if not sampling.min_bytes() or self.ready(path):
             return None
         key = str(path)
         with self._lock:

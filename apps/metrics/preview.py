@@ -5,8 +5,11 @@ would draw nothing until then. ``metrics/fast?preview=1`` answers from a sample 
 run's table is not ready: ``SAMPLE_LINES`` complete lines, the first one starting at or after each
 of ``SAMPLE_LINES`` evenly spaced byte offsets, parsed into a table of their own. These are real
 rows of the run, a true subsample in file order, never an estimate; the answer says
-``"preview": true`` and the client asks again without ``preview`` for the exact answer, which the
-full parse (started by the preview request) serves.
+``"preview": true`` and the client asks again without ``preview`` for the exact answer (that
+request parses the file, or waits for the parse under way).
+
+Only files of at least ``RUNICORN_METRICS_PREVIEW_BYTES`` (16 MiB: below that a full parse takes
+well under 0.1 s) get a preview; 0 turns previews off.
 """
 
 from __future__ import annotations
@@ -16,11 +19,11 @@ import stat
 from dataclasses import dataclass
 from pathlib import Path
 
+from django.conf import settings
+
 from .parsing import parse_block
 from .table import MetricTable
 
-# Below this size a full parse takes well under 0.1 s: answer exactly, without a preview.
-PREVIEW_MIN_BYTES = 16 << 20
 SAMPLE_LINES = 4096  # ~15 ms to read and parse; about six points a pixel for a chart of 700 px
 WINDOW = 2048  # bytes read at each offset; a longer line is read again with a larger window
 MAX_WINDOW = 1 << 20  # a line longer than this at an offset is skipped (metrics lines are short)
@@ -84,6 +87,11 @@ def sample_block(fd: int, size: int, lines: int) -> bytes:
     return b"".join(line + b"\n" for _, line in sorted(picked.items()))
 
 
+def min_bytes() -> int:
+    """The smallest events file that gets a preview; 0: none does."""
+    return int(settings.RUNICORN_METRICS_PREVIEW_BYTES)
+
+
 def sample_table(path: Path) -> tuple[FileKey, MetricTable] | None:
     """A table of a sample of ``path``'s lines, or None for a file too small to need one."""
     try:
@@ -92,7 +100,7 @@ def sample_table(path: Path) -> tuple[FileKey, MetricTable] | None:
         return None
     try:
         st = os.fstat(fd)
-        if not stat.S_ISREG(st.st_mode) or st.st_size < PREVIEW_MIN_BYTES:
+        if not stat.S_ISREG(st.st_mode) or not min_bytes() or st.st_size < min_bytes():
             return None
         batch = parse_block(sample_block(fd, st.st_size, SAMPLE_LINES), use_arrow=False)
     finally:

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import logging
 import re
-import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,8 +17,6 @@ from apps.runs.storage import get_storage_root
 from .cache import RunMetrics, get_cache
 from .payloads import fast_body, metrics_body
 from .table import MetricTable
-
-logger = logging.getLogger(__name__)
 
 DOWNSAMPLE_MIN = 100
 DOWNSAMPLE_MAX = 50_000
@@ -146,7 +142,8 @@ def fast_answer(
 ) -> dict[str, Any]:
     """The ``metrics/fast`` body. With ``preview``, while the run's table is not ready (a large
     file never parsed, or being parsed), the answer comes from a sample of the file's lines and
-    says ``"preview": true``; the caller then starts the full parse (``warm``)."""
+    says ``"preview": true``: the client draws it and asks again without ``preview``, and that
+    request parses the file (or waits for the parse under way)."""
     started = time.perf_counter()
     low, high = step_range if step_range is not None else (None, None)
     sample = get_cache().preview(path) if preview else None
@@ -182,26 +179,6 @@ def _check_names(table: MetricTable, names: list[str] | None) -> None:
         raise InvalidQuery(
             f"Unknown metric name(s): {', '.join(unknown)}; this run has: {', '.join(sorted(known)) or 'none'}"
         )
-
-
-_warming: set[Path] = set()
-_warming_lock = threading.Lock()
-
-
-def warm(path: Path) -> None:
-    """Parse ``path`` into the cache now, for the exact answer a preview promised. Several
-    previews of one run start one parse: the others return at once instead of holding a worker."""
-    with _warming_lock:
-        if path in _warming:
-            return
-        _warming.add(path)
-    try:
-        get_cache().use(path, lambda entry: None)
-    except Exception:  # a background task: nobody else would see the error
-        logger.exception("parsing %s in the background failed", path)
-    finally:
-        with _warming_lock:
-            _warming.discard(path)
 
 
 def cache_stats() -> dict[str, Any]:

@@ -21,7 +21,8 @@ from .services import InvalidQuery
 
 T = TypeVar("T")
 _executor = ThreadPoolExecutor(max_workers=4, thread_name_prefix="metrics")
-# Previews have their own threads: they must not queue behind requests that wait for a parse.
+# Previews have their own threads: they must not queue behind requests that parse, or wait for a
+# parse, of a large run.
 _preview_executor = ThreadPoolExecutor(max_workers=2, thread_name_prefix="metrics-preview")
 
 
@@ -83,6 +84,4 @@ async def metrics_fast(request: HttpRequest, exp_id: str) -> HttpResponse:
         body = await _off_loop(services.fast_answer, path, names, step_range, downsample, preview, executor=executor)
     except InvalidQuery as exc:
         return _detail(400, str(exc))
-    if body.get("preview"):
-        _executor.submit(services.warm, path)  # the exact answer the client asks for next
     return json_response(body)

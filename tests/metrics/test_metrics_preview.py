@@ -1,17 +1,16 @@
 """``metrics/fast?preview=1``: while a large run's table is not ready, an answer from a sample of
-its lines, marked as a preview; the full parse starts at once and later answers are exact."""
+its lines, marked as a preview; once a request without ``preview`` has parsed the run, exact."""
 
 from __future__ import annotations
 
 import json
 import os
-import time
+import threading
 from pathlib import Path
 
 import pytest
 
 from apps.metrics import preview as sampling
-from apps.metrics import services
 from apps.metrics.cache import get_cache
 from tests.factories import metric_event
 from tests.metrics.conftest import append_events
@@ -23,9 +22,9 @@ STEPS = 3000
 
 
 @pytest.fixture(autouse=True)
-def small_previews(monkeypatch):  # type: ignore[no-untyped-def]
+def small_previews(monkeypatch, settings):  # type: ignore[no-untyped-def]
     # A test run of ~300 KB stands in for a file of hundreds of MB.
-    monkeypatch.setattr(sampling, "PREVIEW_MIN_BYTES", 64 * 1024)
+    settings.RUNICORN_METRICS_PREVIEW_BYTES = 64 * 1024
     monkeypatch.setattr(sampling, "SAMPLE_LINES", 200)
 
 
@@ -47,16 +46,6 @@ def fast(api, run: Path, **params):  # type: ignore[no-untyped-def]
     return api.get(f"/api/v2/experiments/{run.name}/metrics/fast", params)
 
 
-def wait_until_exact(api, run: Path, **params):  # type: ignore[no-untyped-def]
-    deadline = time.monotonic() + 20
-    while time.monotonic() < deadline:
-        body = fast(api, run, preview="1", **params).json()
-        if body["preview"] is False:
-            return body
-        time.sleep(0.05)
-    raise AssertionError("the background parse never made the answer exact")
-
-
 def test_the_first_preview_of_a_large_run_is_a_sample_of_its_real_rows(api, run):
     body = fast(api, run, metric_names="loss,val_acc", preview="1").json()
 
@@ -71,16 +60,19 @@ def test_the_first_preview_of_a_large_run_is_a_sample_of_its_real_rows(api, run)
     assert rows[-1] == {"global_step": STEPS, "val_acc": 1.0}
 
 
-def test_after_a_preview_the_exact_answer_replaces_it(api, run):
-    assert fast(api, run, metric_names="loss", preview="1").json()["preview"] is True
+def test_the_exact_request_parses_and_later_first_looks_are_exact(api, run):
+    preview = fast(api, run, metric_names="loss", preview="1").json()
+    assert preview["preview"] is True
+    assert get_cache().stats()["misses"] == 0  # a preview parses nothing but its sample
 
-    exact = wait_until_exact(api, run, metric_names="loss")  # the parse the preview started
-
-    assert [r["global_step"] for r in exact["rows"]] == list(range(1, STEPS + 1))
     plain = fast(api, run, metric_names="loss").json()
+    exact = fast(api, run, metric_names="loss", preview="1").json()
+
     assert "preview" not in plain  # the reference's answer is unchanged without the parameter
-    assert plain["rows"] == exact["rows"]
-    assert get_cache().stats()["misses"] == 1  # one parse served the preview's promise and both answers
+    assert exact["preview"] is False
+    assert [r["global_step"] for r in exact["rows"]] == list(range(1, STEPS + 1))
+    assert exact["rows"] == plain["rows"]
+    assert get_cache().stats()["misses"] == 1
 
 
 def test_a_preview_downsamples_and_filters_like_the_exact_answer(api, run):
@@ -103,7 +95,7 @@ def test_a_metric_missing_from_the_sample_is_no_error_until_the_exact_answer(api
     body = fast(api, run, metric_names="not_logged", preview="1")
 
     assert body.status_code == 200 and body.json()["preview"] is True and body.json()["rows"] == []
-    wait_until_exact(api, run, metric_names="loss")
+    fast(api, run, metric_names="loss")  # parsed
     refused = fast(api, run, metric_names="not_logged", preview="1")
     assert refused.status_code == 400 and "not_logged" in refused.json()["detail"]
 
@@ -145,13 +137,34 @@ def test_a_bad_preview_value_is_400(api, run, value):
     assert "preview" in response.json()["detail"]
 
 
-def test_warm_makes_the_table_ready(run):
+def test_a_parsed_run_is_ready_and_needs_no_preview(run):
     path = run / "events.jsonl"
     assert not get_cache().ready(path)
+    assert get_cache().preview(path) is not None
 
-    services.warm(path)
+    get_cache().use(path, lambda entry: None)
 
     assert get_cache().ready(path)
+    assert get_cache().preview(path) is None
+
+
+def test_a_run_being_parsed_gets_a_preview(run):
+    path = run / "events.jsonl"
+    get_cache().use(path, lambda entry: None)
+    started, release = threading.Event(), threading.Event()
+
+    def hold(entry):  # type: ignore[no-untyped-def]
+        started.set()
+        release.wait(10)
+
+    holder = threading.Thread(target=get_cache().use, args=(path, hold))
+    holder.start()
+    try:
+        assert started.wait(10)
+        assert get_cache().preview(path) is not None  # busy: the preview does not wait for it
+    finally:
+        release.set()
+        holder.join()
     assert get_cache().preview(path) is None
 
 
@@ -195,3 +208,12 @@ def test_lines_longer_than_the_read_window_are_read_whole(tmp_path):
         os.close(fd)
 
     assert picked == lines  # more offsets than lines: every line, once, whole
+
+
+def test_previews_can_be_turned_off(api, run, settings):
+    settings.RUNICORN_METRICS_PREVIEW_BYTES = 0
+
+    body = fast(api, run, metric_names="loss", preview="1").json()
+
+    assert body["preview"] is False
+    assert len(body["rows"]) == STEPS
