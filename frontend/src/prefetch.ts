@@ -4,29 +4,43 @@
  * one after the other.
  */
 import type { QueryClient } from "@tanstack/react-query";
+import { firstColumnsQuery, firstMetricQuery } from "./api/metrics";
 import { chartDownsample, experimentsQuery, metricColumnsQuery, metricQuery, projectsQuery, runQuery } from "./api/queries";
+import { api } from "./api/client";
+import { earlyUrls, fromEarly } from "./early";
+import { loadChartDefaults } from "./lib/chartDefaults";
 import { groupByPrefix, metricNames } from "./lib/series";
 import { readFilters, toQuery } from "./pages/experiments/filters";
 
 export function prefetchFor(client: QueryClient, location: Pick<Location, "pathname" | "search">): void {
   const path = location.pathname.replace(/\/+$/, "") || "/";
   if (path === "/" || path === "/experiments") {
-    void client.prefetchQuery(experimentsQuery(toQuery(readFilters(new URLSearchParams(location.search)))));
-    void client.prefetchQuery(projectsQuery());
+    // index.html may have started these already (early.ts).
+    const query = toQuery(readFilters(new URLSearchParams(location.search)));
+    void client.prefetchQuery({ ...experimentsQuery(query), queryFn: fromEarly(earlyUrls.experiments(query), () => api.experiments(query)) });
+    void client.prefetchQuery({ ...projectsQuery(), queryFn: fromEarly(earlyUrls.projects(), api.projects) });
     return;
   }
   const run = /^\/runs\/([^/]+)$/.exec(path);
   if (run?.[1]) {
     const runId = decodeURIComponent(run[1]);
     void import("./pages/run/RunPage");
-    void client.prefetchQuery(runQuery(runId));
-    // Then the first charts' data, at the width the run page will give them.
+    void client.prefetchQuery({ ...runQuery(runId), queryFn: fromEarly(earlyUrls.run(runId), () => api.run(runId)) });
+    // Then the first charts' data, at the width and on the x axis the run page will give them.
+    // While the viewer parses a large run, both are previews (api/metrics.ts), and the exact
+    // column list is asked for once they are on their way.
     void client
-      .fetchQuery(metricColumnsQuery(runId))
+      .fetchQuery(firstColumnsQuery(runId))
       .then((columns) => {
         const names = groupByPrefix(metricNames(columns.columns, columns.rows)).flatMap((g) => g.metrics);
         const downsample = chartDownsample(firstChartWidth());
-        for (const metric of names.slice(0, FIRST_CHARTS)) void client.prefetchQuery(metricQuery(runId, metric, false, downsample));
+        const withTime = loadChartDefaults().xAxis === "time" && columns.columns.includes("time");
+        const preview = columns.preview === true;
+        for (const metric of names.slice(0, FIRST_CHARTS)) {
+          if (preview) void client.prefetchQuery(firstMetricQuery(runId, metric, withTime, downsample));
+          else void client.prefetchQuery(metricQuery(runId, metric, withTime, downsample));
+        }
+        if (preview) void client.prefetchQuery(metricColumnsQuery(runId));
       })
       .catch(() => undefined); // the page shows the error when it asks itself
   }

@@ -303,6 +303,10 @@ export const en = {
     noDims: "The selected runs have no numeric config or summary values in common.",
     metrics: "Metrics",
   },
+  metricsPreview: {
+    refining: "Sample · refining",
+    hint: "A sample of this run's rows, drawn while the viewer reads the whole file; the exact chart replaces it in a moment.",
+  },
   recycle: {
     title: "Recycle bin",
     empty: "The recycle bin is empty.",

@@ -305,6 +305,10 @@ export const zh: Messages = {
     noDims: "所选运行没有共同的数值型配置或摘要。",
     metrics: "指标",
   },
+  metricsPreview: {
+    refining: "抽样 · 细化中",
+    hint: "这是该运行的部分抽样数据，查看器读完整个文件前先行绘制；精确图表稍后会替换它。",
+  },
   recycle: {
     title: "回收站",
     empty: "回收站是空的。",

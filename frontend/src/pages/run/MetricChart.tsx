@@ -1,9 +1,10 @@
 import { useEffect, useMemo, useRef, useState } from "react";
-import { Button, Card, Group, Skeleton, Text } from "@mantine/core";
+import { Button, Card, Group, Loader, Skeleton, Text } from "@mantine/core";
 import { useQuery } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
 import type uPlot from "uplot";
 import { api } from "../../api/client";
+import { firstMetricQuery, useRefined } from "../../api/metrics";
 import { chartDownsample, metricQuery } from "../../api/queries";
 import { UPlotChart, type ChartSeries } from "../../components/UPlotChart";
 import { downloadText, safeFileName, toCsv } from "../../lib/csv";
@@ -26,6 +27,8 @@ interface Props {
   color: string;
   settings: ChartSettings;
   live: LiveStore;
+  /** The run's exact column list has come (the viewer has parsed the run): ask for exact points. */
+  refine?: boolean;
 }
 
 const HEIGHT = 220;
@@ -52,7 +55,7 @@ function stepRange(points: Points, mode: XMode, t0: number, min: number, max: nu
  * One metric of one run. Fetches (when scrolled into view) about one point per pixel of its width,
  * merges live rows, and re-fetches a dragged step range at full resolution.
  */
-export function MetricChart({ runId, metric, color, settings, live }: Props) {
+export function MetricChart({ runId, metric, color, settings, live, refine = true }: Props) {
   const { t } = useTranslation();
   const box = useRef<HTMLDivElement>(null);
   const visible = useInView(box);
@@ -64,10 +67,12 @@ export function MetricChart({ runId, metric, color, settings, live }: Props) {
   const withTime = mode === "time" && hasTime;
   const names = withTime ? [metric, "time"] : [metric];
 
-  const base = useQuery({
-    ...metricQuery(runId, metric, withTime, downsample, live.epoch),
-    enabled: visible && width > 0,
-  });
+  // A preview while the viewer parses a large run, then the exact points (api/metrics.ts).
+  const base = useRefined(
+    firstMetricQuery(runId, metric, withTime, downsample, live.epoch),
+    metricQuery(runId, metric, withTime, downsample, live.epoch),
+    { enabled: visible && width > 0, refine },
+  );
   const zoomed = useQuery({
     queryKey: ["metric-zoom", runId, metric, withTime, downsample, zoom],
     queryFn: () => api.metricsFast(runId, { names, downsample, stepRange: zoom ?? undefined }),
@@ -125,12 +130,28 @@ export function MetricChart({ runId, metric, color, settings, live }: Props) {
   };
 
   return (
-    <Card withBorder padding="xs" radius="sm" ref={box} data-metric={metric} data-zoom={zoom ? zoom.join(":") : ""}>
+    <Card
+      withBorder
+      padding="xs"
+      radius="sm"
+      ref={box}
+      data-metric={metric}
+      data-zoom={zoom ? zoom.join(":") : ""}
+      data-preview={base.refining ? "true" : undefined}
+    >
       <Group justify="space-between" mb={4} wrap="nowrap">
         <Text size="sm" fw={600} truncate title={`${metric} · ${t("run.zoomHint")}`}>
           {metric}
         </Text>
         <Group gap={4} wrap="nowrap">
+          {base.refining && (
+            <Group gap={4} wrap="nowrap" title={t("metricsPreview.hint")} data-testid="chart-refining">
+              <Loader size={10} />
+              <Text size="xs" c="dimmed">
+                {t("metricsPreview.refining")}
+              </Text>
+            </Group>
+          )}
           {zoom && (
             <Button size="compact-xs" variant="subtle" onClick={() => setZoom(null)} data-testid="reset-zoom">
               {t("run.resetZoom")}

@@ -1,8 +1,7 @@
 import { useMemo, useState } from "react";
 import { Center, Group, Loader, SegmentedControl, SimpleGrid, Slider, Stack, Switch, Text, Title } from "@mantine/core";
-import { useQuery } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
-import { metricColumnsQuery } from "../../api/queries";
+import { useRunColumns } from "../../api/metrics";
 import type { RunDetail } from "../../api/types";
 import { ErrorAlert } from "../../components/ErrorAlert";
 import { loadChartDefaults } from "../../lib/chartDefaults";
@@ -20,7 +19,8 @@ export function MetricsTab({ run, live }: { run: RunDetail; live: LiveStore }) {
   const [logY, setLogY] = useState(false);
   useLiveVersion(live);
 
-  const columns = useQuery(metricColumnsQuery(run.id, live.epoch));
+  // A preview while the viewer parses a large run, then the exact list (api/metrics.ts).
+  const columns = useRunColumns(run.id, live.epoch);
   const allColumns = useMemo(() => {
     const set = new Set(columns.data?.columns ?? []);
     for (const c of live.columns) set.add(c);
@@ -92,7 +92,7 @@ export function MetricsTab({ run, live }: { run: RunDetail; live: LiveStore }) {
           )}
           <SimpleGrid cols={{ base: 1, lg: 2 }} spacing="sm">
             {metrics.map((metric) => (
-              <MetricChart key={metric} runId={run.id} metric={metric} color={colorAt(index++)} settings={settings} live={live} />
+              <MetricChart key={metric} runId={run.id} metric={metric} color={colorAt(index++)} settings={settings} live={live} refine={!columns.refining} />
             ))}
           </SimpleGrid>
         </section>

@@ -4,7 +4,8 @@ import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
 import { useParams, useSearchParams } from "react-router-dom";
 import { ApiError } from "../../api/client";
-import { metricColumnsQuery, runQuery } from "../../api/queries";
+import { useRunColumns } from "../../api/metrics";
+import { runQuery } from "../../api/queries";
 import { ErrorAlert } from "../../components/ErrorAlert";
 import { ArtifactsTab } from "./ArtifactsTab";
 import { EnvironmentTab } from "./EnvironmentTab";
@@ -39,8 +40,9 @@ export default function RunPage() {
     void queryClient.invalidateQueries({ queryKey: ["run", runId] });
   }, [queryClient, runId]);
   const live = useLiveMetrics(runId, running, onActivity);
-  // The charts need the metric names; ask at once, next to the run itself.
-  useQuery({ ...metricColumnsQuery(runId, live.epoch), enabled: runId !== "" });
+  // The charts need the metric names; ask at once, next to the run itself (the same queries as
+  // the charts tab's: a preview while the viewer parses a large run, then the exact list).
+  useRunColumns(runId, live.epoch, runId !== "");
   useLiveVersion(live);
 
   if (run.isPending) {
