@@ -20,6 +20,7 @@ const SettingsPage = lazy(() => import("./pages/settings/SettingsPage"));
 const MonitorPage = lazy(() => import("./pages/monitor/MonitorPage"));
 const LoginPage = lazy(() => import("./pages/auth/LoginPage"));
 const TokensPage = lazy(() => import("./pages/tokens/TokensPage"));
+const RemotePage = lazy(() => import("./pages/remote/RemotePage"));
 
 export const queryClient = new QueryClient({
   defaultOptions: {
@@ -61,6 +62,7 @@ export function App() {
                 <Route path="/monitor" element={<MonitorPage />} />
                 <Route path="/login" element={<LoginPage />} />
                 <Route path="/tokens" element={<TokensPage />} />
+                <Route path="/remote" element={<RemotePage />} />
                 <Route path="*" element={<Navigate to="/" replace />} />
               </Routes>
             </Suspense>

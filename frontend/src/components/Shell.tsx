@@ -70,6 +70,7 @@ export function Shell({ children }: { children: ReactNode }) {
     { to: "/artifacts", label: t("artifacts.nav"), end: false },
     { to: "/recycle-bin", label: t("app.recycleBin"), end: false },
     { to: "/monitor", label: t("monitor.nav"), end: false },
+    { to: "/remote", label: t("remote.nav"), end: false },
   ];
   return (
     <>
