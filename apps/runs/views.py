@@ -11,7 +11,7 @@ from runicorn import layout
 
 from apps.system.errors import BadRequest, NotFound
 
-from . import presenters, services
+from . import presenters, projects, services
 from .models import Run
 from .responses import cached_list, json_response
 
@@ -97,7 +97,7 @@ class ProjectListView(APIView):
         return cached_list(
             request,
             "projects",
-            lambda: {"projects": list(_live_runs().order_by("project").values_list("project", flat=True).distinct())},
+            lambda: {"projects": projects.live_projects()},
         )
 
 

