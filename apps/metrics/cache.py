@@ -36,7 +36,9 @@ READ_CHUNK = 4 << 20  # bytes per read during a full parse: bounds the transient
 HEAD_BYTES = 256  # first bytes remembered to notice a file rewritten in place
 MAX_RESPONSES = 8  # serialised responses kept per run (one per endpoint/downsample in use)
 MAX_PREVIEWS = 4  # sample tables kept for runs being parsed (a page opens one run at a time)
-READY_WAIT_S = 0.02  # how long a preview request waits for a run's lock before it samples
+# How long a preview request waits for a run's lock (held by a refresh or an answer, a few ms)
+# before it samples instead; during a full parse it does not wait at all.
+READY_WAIT_S = 0.2
 
 Outcome = Literal["hit", "incremental", "miss"]
 T = TypeVar("T")
@@ -66,6 +68,7 @@ class RunMetrics:
         self.generation = next(_generations)  # renewed on every full read: followers must start over
         self.responses: dict[Any, tuple[tuple[int, int], Any, int]] = {}
         self.size_estimate = 0  # nbytes at the end of the last use, read by the evictor
+        self.parsing = False  # a full read is under way (read without the lock, by ``ready``)
 
     @property
     def nbytes(self) -> int:
@@ -122,7 +125,11 @@ class RunMetrics:
         state = FileState(st.st_dev, st.st_ino, 0, 0, b"")
         self._reset(MetricTable())
         self.state = state
-        self._read(fd, state, st.st_size, size_columns=True)
+        self.parsing = True
+        try:
+            self._read(fd, state, st.st_size, size_columns=True)
+        finally:
+            self.parsing = False
         self.table.trim()
 
     def _read(self, fd: int, state: FileState, size: int, size_columns: bool = False) -> None:
@@ -230,7 +237,7 @@ class MetricsCache:
         a preview is worth, and nobody is parsing the file at this moment."""
         with self._lock:
             entry = self._entries.get(str(path))
-        if entry is None or not entry.lock.acquire(timeout=READY_WAIT_S):
+        if entry is None or entry.parsing or not entry.lock.acquire(timeout=READY_WAIT_S):
             return False
         try:
             return entry.cheap_to_refresh(max(sampling.min_bytes(), 1) - 1)

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from apps.metrics import cache as cache_module
 from apps.metrics import preview as sampling
 from apps.metrics.cache import get_cache
 from tests.factories import metric_event
@@ -148,24 +149,47 @@ def test_a_parsed_run_is_ready_and_needs_no_preview(run):
     assert get_cache().preview(path) is None
 
 
-def test_a_run_being_parsed_gets_a_preview(run):
+def test_a_run_being_parsed_gets_a_preview(run, monkeypatch):
     path = run / "events.jsonl"
-    get_cache().use(path, lambda entry: None)
-    started, release = threading.Event(), threading.Event()
+    parsing, release = threading.Event(), threading.Event()
+    original = cache_module.parse_block
 
-    def hold(entry):  # type: ignore[no-untyped-def]
-        started.set()
+    def slow_parse(block, *args, **kwargs):  # type: ignore[no-untyped-def]
+        parsing.set()
         release.wait(10)
+        return original(block, *args, **kwargs)
 
-    holder = threading.Thread(target=get_cache().use, args=(path, hold))
-    holder.start()
+    monkeypatch.setattr(cache_module, "parse_block", slow_parse)
+    parser = threading.Thread(target=get_cache().use, args=(path, lambda entry: None))
+    parser.start()
     try:
-        assert started.wait(10)
-        assert get_cache().preview(path) is not None  # busy: the preview does not wait for it
+        assert parsing.wait(10)
+        assert not get_cache().ready(path)  # no wait for the lock: a parse takes seconds
+        assert get_cache().preview(path) is not None
     finally:
         release.set()
-        holder.join()
+        parser.join()
+    assert get_cache().ready(path)
     assert get_cache().preview(path) is None
+
+
+def test_a_run_busy_answering_is_waited_for_not_sampled(run):
+    path = run / "events.jsonl"
+    get_cache().use(path, lambda entry: None)
+    answering, release = threading.Event(), threading.Event()
+
+    def answer(entry):  # type: ignore[no-untyped-def]
+        answering.set()
+        release.wait(0.05)  # an answer takes milliseconds
+
+    other = threading.Thread(target=get_cache().use, args=(path, answer))
+    other.start()
+    try:
+        assert answering.wait(10)
+        assert get_cache().preview(path) is None  # waited for the lock, then answered exactly
+    finally:
+        release.set()
+        other.join()
 
 
 # ---------------------------------------------------------------------------- the sample itself

@@ -60,7 +60,7 @@ describe("first look, then the exact answer", () => {
     const first = firstMetricQuery(RUN, "loss", false, 700);
     const final = metricQuery(RUN, "loss", false, 700);
 
-    const { result, rerender } = renderHook(({ refine }) => useRefined(first, final, { enabled: true, refine }), {
+    const { result, rerender } = renderHook(({ refine }) => useRefined(first, final, { enabled: true, askExact: refine ? "now" : "later" }), {
       wrapper: wrapper(client),
       initialProps: { refine: false },
     });
@@ -81,13 +81,26 @@ describe("first look, then the exact answer", () => {
     client.setQueryData(metricQuery(RUN, "loss", false, 700).queryKey, exact);
 
     const { result } = renderHook(
-      () => useRefined(firstMetricQuery(RUN, "loss", false, 700), metricQuery(RUN, "loss", false, 700), { enabled: true, refine: false }),
+      () => useRefined(firstMetricQuery(RUN, "loss", false, 700), metricQuery(RUN, "loss", false, 700), { enabled: true, askExact: "later" }),
       { wrapper: wrapper(client) },
     );
 
     expect(result.current.data).toEqual(exact);
     expect(result.current.refining).toBe(false);
     expect(urls).toEqual([]);
+  });
+
+  it("asks for the exact answer alone when the viewer holds the run", async () => {
+    const urls = viewer(sample);
+    const client = new QueryClient();
+
+    const { result } = renderHook(
+      () => useRefined(firstMetricQuery(RUN, "loss", false, 700), metricQuery(RUN, "loss", false, 700), { enabled: true, askExact: "now" }),
+      { wrapper: wrapper(client) },
+    );
+
+    await waitFor(() => expect(result.current.data).toEqual(exact));
+    expect(urls).toEqual([`/api/v2/experiments/${RUN}/metrics/fast?metric_names=loss&downsample=700`]);
   });
 
   it("falls back to the exact request when the first look fails", async () => {

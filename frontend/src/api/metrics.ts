@@ -80,18 +80,24 @@ export interface Refined<T> {
 }
 
 /**
- * `first` (a first look) then `exact`. The exact query is asked for once the first look has come
- * and `refine` holds; right away when its answer is already known.
+ * When to ask for the exact answer: `now` (the viewer holds the run: a first look would only add
+ * a request), `after-first-look` (as soon as the first look has come), `later` (not yet: the first
+ * look is all for now). A known exact answer is used at once in every case.
  */
+export type AskExact = "now" | "after-first-look" | "later";
+
+/** `first` (a first look) and then, as `askExact` says, `exact`. */
 export function useRefined<T extends FastMetrics, FirstKey extends QueryKey, ExactKey extends QueryKey>(
   first: UseQueryOptions<FirstLook, Error, FirstLook, FirstKey>,
   exact: UseQueryOptions<T, Error, T, ExactKey>,
-  options: { enabled: boolean; refine: boolean },
+  options: { enabled: boolean; askExact: AskExact },
 ): Refined<T | FirstLook> {
   const client = useQueryClient();
   const known = client.getQueryData(exact.queryKey) !== undefined;
-  const firstLook = useQuery({ ...first, enabled: options.enabled && !known });
-  const ask = known || firstLook.isError || (options.refine && firstLook.data !== undefined);
+  const now = options.askExact === "now";
+  const firstLook = useQuery({ ...first, enabled: options.enabled && !known && !now });
+  const ask =
+    known || now || firstLook.isError || (options.askExact === "after-first-look" && firstLook.data !== undefined);
   const exactAnswer = useQuery({ ...exact, enabled: options.enabled && ask });
   const data = exactAnswer.data ?? firstLook.data;
   const error = exactAnswer.error ?? (data === undefined ? firstLook.error : null);
@@ -106,5 +112,5 @@ export function useRefined<T extends FastMetrics, FirstKey extends QueryKey, Exa
 
 /** The run's metric names: a first look, then the exact list, asked for as soon as the first look came. */
 export function useRunColumns(runId: string, epoch: number, enabled = true) {
-  return useRefined(firstColumnsQuery(runId, epoch), metricColumnsQuery(runId, epoch), { enabled, refine: true });
+  return useRefined(firstColumnsQuery(runId, epoch), metricColumnsQuery(runId, epoch), { enabled, askExact: "after-first-look" });
 }

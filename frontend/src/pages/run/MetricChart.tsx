@@ -71,7 +71,7 @@ export function MetricChart({ runId, metric, color, settings, live, refine = tru
   const base = useRefined(
     firstMetricQuery(runId, metric, withTime, downsample, live.epoch),
     metricQuery(runId, metric, withTime, downsample, live.epoch),
-    { enabled: visible && width > 0, refine },
+    { enabled: visible && width > 0, askExact: refine ? "now" : "later" },
   );
   const zoomed = useQuery({
     queryKey: ["metric-zoom", runId, metric, withTime, downsample, zoom],
