@@ -67,7 +67,7 @@ describe("early requests of index.html", () => {
 
 describe("fromEarly", () => {
   it("answers from the early request once, then asks itself", async () => {
-    window.__runicornEarly = { "/api/projects": Promise.resolve(new Response('{"projects": ["a"]}', { status: 200 })) };
+    window.__runicornEarly = { "/api/projects": Promise.resolve({ projects: ["a"] }) };
     const ask = vi.fn(async () => ({ projects: ["asked"] }));
 
     expect(await fromEarly("/api/projects", ask)()).toEqual({ projects: ["a"] });
@@ -77,7 +77,7 @@ describe("fromEarly", () => {
 
   it("asks itself when the early answer was refused or failed", async () => {
     window.__runicornEarly = {
-      "/api/projects": Promise.resolve(new Response('{"detail": "Authentication required"}', { status: 401 })),
+      "/api/projects": Promise.reject(new Error("401 /api/projects")),
       "/api/runs/x": Promise.reject(new TypeError("network down")),
     };
     const ask = vi.fn(async () => "asked");
@@ -85,5 +85,24 @@ describe("fromEarly", () => {
     expect(await fromEarly("/api/projects", ask)()).toBe("asked");
     expect(await fromEarly("/api/runs/x", ask)()).toBe("asked");
     expect(ask).toHaveBeenCalledTimes(2);
+  });
+});
+
+describe("the early answers of index.html", () => {
+  it("are the parsed bodies, or a rejection the query turns into its own request", async () => {
+    vi.stubGlobal(
+      "fetch",
+      vi.fn(async (input: RequestInfo | URL) =>
+        String(input).startsWith("/api/runs/")
+          ? new Response(JSON.stringify({ id: RUN }), { status: 200 })
+          : new Response(JSON.stringify({ detail: "busy" }), { status: 503 }),
+      ),
+    );
+    window.history.pushState({}, "", `/runs/${RUN}`);
+    const code = /<script>([\s\S]*?)<\/script>/.exec(indexHtml)?.[1] ?? "";
+    new Function(code)();
+
+    expect(await fromEarly(earlyUrls.run(RUN), async () => "asked")()).toEqual({ id: RUN });
+    expect(await fromEarly(firstLookUrl(RUN, { downsample: 3 }), async () => "asked")()).toBe("asked");
   });
 });

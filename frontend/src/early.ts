@@ -13,7 +13,8 @@ import type { ExperimentQuery } from "./api/types";
 
 declare global {
   interface Window {
-    __runicornEarly?: Record<string, Promise<Response> | undefined>;
+    /** URL → its parsed JSON answer; rejected when the request failed or was refused. */
+    __runicornEarly?: Record<string, Promise<unknown> | undefined>;
   }
 }
 
@@ -24,7 +25,7 @@ export const earlyUrls = {
   run: (runId: string) => `/api/runs/${enc(runId)}`,
 };
 
-function take(url: string): Promise<Response> | undefined {
+function take(url: string): Promise<unknown> | undefined {
   const early = typeof window === "undefined" ? undefined : window.__runicornEarly;
   const pending = early?.[url];
   if (early && pending) delete early[url];
@@ -37,10 +38,10 @@ export function fromEarly<T>(url: string, ask: () => Promise<T>): () => Promise<
     const pending = take(url);
     if (pending) {
       try {
-        const response = await pending;
-        if (response.ok) return (await response.json()) as T;
+        return (await pending) as T;
       } catch {
-        // The early request failed on the network: ask again, the usual way.
+        // Refused (a 4xx/5xx) or failed on the network: ask again, the usual way, so the
+        // error (or a login prompt) comes from the client as for any other request.
       }
     }
     return ask();

@@ -11,12 +11,11 @@ from __future__ import annotations
 import math
 from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import Path
 
 import pytest
-import runicorn as rn
 from playwright.sync_api import Page, Route, expect
 
+from tests.factories import make_run, metric_event
 from tests.fixtures.live_server import LiveViewer, start_viewer, stop_viewer, wait_until
 
 from .conftest import SCREENSHOTS
@@ -37,14 +36,17 @@ class BigRun:
 @pytest.fixture(scope="module")
 def big_run(tmp_path_factory: pytest.TempPathFactory) -> Iterator[BigRun]:
     root = tmp_path_factory.mktemp("preview-root")
-    run = rn.init(project="big", name="long", storage=root)
-    for step in range(1, ROWS + 1):
-        run.log({"loss": 1.0 / math.sqrt(step) + 0.05 * math.sin(step / 40.0), "acc": step / ROWS}, step=step)
-    run.finish()
+    # Files written as the SDK writes them (rn.init here would finish the UI suite's live run).
+    t0 = 1_700_000_000.0
+    events = (
+        metric_event(step, t0 + step, loss=1.0 / math.sqrt(step) + 0.05 * math.sin(step / 40.0), acc=step / ROWS)
+        for step in range(1, ROWS + 1)
+    )
+    run_id = make_run(root, "big", "long", created_at=t0, events=events).name
     viewer = start_viewer(root, tmp_path_factory.mktemp("preview-viewer"), {"RUNICORN_METRICS_PREVIEW_BYTES": "65536"})
     try:
         wait_until(lambda: viewer.get("/api/v2/experiments").json()["total"] == 1, timeout=30)
-        yield BigRun(viewer, run.id)
+        yield BigRun(viewer, run_id)
     finally:
         stop_viewer(viewer)
 
