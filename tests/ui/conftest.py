@@ -97,7 +97,9 @@ def ui_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[UISite]:
         "victim": _finished_run(root, "scratch", "victim", 0.02, ["tmp"]),
         "long": _long_run(root),
     }
-    live = rn.init(project="live", name="stream", storage=root, config={"lr": 0.001})
+    # A Run of its own rather than rn.init's active run: other modules' fixtures call rn.init,
+    # which finishes the active run, and this one must stay `running` for the whole session.
+    live = rn.Run(project="live", name="stream", storage=root, config={"lr": 0.001})
     for step in range(1, 51):
         live.log({"loss": 1.0 / step}, step=step)
     live.log_text("live run started")
