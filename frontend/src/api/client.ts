@@ -73,11 +73,11 @@ export function csrfToken(cookies: string = typeof document === "undefined" ? ""
 }
 
 /**
- * A request to the API, parsed as JSON; a non-2xx answer throws an ApiError. Writes carry the
- * CSRF token (the team profile's session login needs it; the embedded profile ignores it), and a
- * 401 tells the app to show the login page (authSignals) before the caller sees the error.
+ * A request to the API and its body parsed as JSON (null when empty or not JSON), whatever the
+ * status. Writes carry the CSRF token (the team profile's session login needs it; the embedded
+ * profile ignores it). For modules whose API has its own error shape; others use `request`.
  */
-export async function request<T>(path: string, init?: RequestInit): Promise<T> {
+export async function fetchJson(path: string, init?: RequestInit): Promise<{ response: Response; body: unknown }> {
   const headers = new Headers(init?.headers);
   headers.set("Accept", "application/json");
   if (init?.body && !headers.has("Content-Type")) headers.set("Content-Type", "application/json");
@@ -93,6 +93,15 @@ export async function request<T>(path: string, init?: RequestInit): Promise<T> {
       body = null;
     }
   }
+  return { response, body };
+}
+
+/**
+ * A request to the API, parsed as JSON; a non-2xx answer throws an ApiError, and a 401 tells the
+ * app to show the login page (authSignals) before the caller sees the error.
+ */
+export async function request<T>(path: string, init?: RequestInit): Promise<T> {
+  const { response, body } = await fetchJson(path, init);
   if (!response.ok) {
     if (response.status === 401) signalUnauthenticated();
     throw errorFromBody(response.status, response.statusText, body);

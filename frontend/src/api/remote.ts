@@ -9,7 +9,7 @@
  * signals the app to show its login page.
  */
 import { signalUnauthenticated } from "./authSignals";
-import { ApiError, csrfToken, enc, queryString } from "./client";
+import { ApiError, enc, fetchJson, queryString } from "./client";
 
 export type AuthMethod = "key" | "password" | "agent";
 
@@ -231,31 +231,14 @@ export function remoteErrorFromBody(status: number, statusText: string, body: un
 }
 
 async function call<T>(path: string, method: "GET" | "POST" | "DELETE" = "GET", payload?: unknown): Promise<T> {
-  const headers = new Headers({ Accept: "application/json" });
-  if (payload !== undefined) headers.set("Content-Type", "application/json");
-  const token = method === "GET" ? null : csrfToken(); // the team profile's session login needs it
-  if (token) headers.set("X-CSRFToken", token);
-  let response: Response;
+  let answer: Awaited<ReturnType<typeof fetchJson>>;
   try {
-    response = await fetch(path, {
-      method,
-      headers,
-      credentials: "same-origin",
-      ...(payload === undefined ? {} : { body: JSON.stringify(payload) }),
-    });
+    answer = await fetchJson(path, { method, ...(payload === undefined ? {} : { body: JSON.stringify(payload) }) });
   } catch {
     // fetch itself failed: the local viewer is gone (or the network between browser and viewer).
     throw new RemoteApiError(0, "viewer_unreachable", "The local viewer did not answer");
   }
-  const text = await response.text();
-  let body: unknown = null;
-  if (text) {
-    try {
-      body = JSON.parse(text);
-    } catch {
-      body = null;
-    }
-  }
+  const { response, body } = answer;
   if (!response.ok) {
     const error = remoteErrorFromBody(response.status, response.statusText, body);
     if (response.status === 401 && !(isRecord(body) && typeof body.error === "string")) signalUnauthenticated();
