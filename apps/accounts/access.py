@@ -6,8 +6,9 @@ and the WebSocket middleware all ask :func:`decide`. Nothing listed means: readi
 changing anything needs an admin — a new endpoint is closed until someone opens it here.
 
 Roles: an **admin** is a user with ``is_staff`` (or ``is_superuser``): everything, the admin site
-included. A **member** is any other active user: reads everything, soft-deletes and restores runs,
-uses the remote features with their own saved connections, manages their own API tokens.
+included. A **member** is any other active user: reads everything, soft-deletes and restores runs
+and artifact versions, uses the remote features with their own saved connections, manages their
+own API tokens.
 """
 
 from __future__ import annotations
@@ -53,6 +54,7 @@ RULES: dict[tuple[str, str], Rule] = {
     ("recycle-bin-restore", "POST"): MEMBER,
     ("v2-experiments-batch-delete", "POST"): MEMBER,
     ("artifact-version", "DELETE"): _artifact_delete,
+    ("artifact-restore", "POST"): MEMBER,
     ("manifest-generate", "POST"): MEMBER,
     # Irreversible or server-wide: admins (also the default for writes; listed so it reads here).
     ("recycle-bin-empty", "POST"): ADMIN,

@@ -32,6 +32,10 @@ class VersionInUse(Exception):
     """The version is used by a run that is still running."""
 
 
+class NotDeleted(Exception):
+    """A restore of a version that is live: there is nothing to undo."""
+
+
 # ---- stats ----------------------------------------------------------------------------------
 def get_stats(root: Path) -> dict[str, Any]:
     """The stats snapshot at once; a refresh is queued when it is older than the setting.
@@ -131,6 +135,16 @@ def restore(root: Path, type_: str, name: str, version: int) -> bool:
     done = housekeeping.restore(root, type_, name, version)
     _changed(root)
     return done
+
+
+def restore_version(root: Path, name: str, version: int, type_: str | None) -> dict[str, Any]:
+    """The API's restore: the admin's ``restore``, with the artifact found by name as the API names it."""
+    art = reader.get_artifact(root, name, type_)
+    if not (art.path / f"v{version}").is_dir():
+        raise reader.ArtifactMissing(f"Version not found: {name}:v{version}")
+    if not restore(root, art.type, name, version):
+        raise NotDeleted(f"{name}:v{version} is not deleted; there is nothing to restore")
+    return {"success": True, "message": f"Restored {name}:v{version}"}
 
 
 def delete_permanently(root: Path, type_: str, name: str, version: int) -> int:

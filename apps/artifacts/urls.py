@@ -16,6 +16,7 @@ urlpatterns = [
     path("artifacts/stats", views.ArtifactStatsView.as_view(), name="artifacts-stats"),
     re_path(rf"^artifacts/{_NAME}/versions$", views.VersionListView.as_view(), name="artifact-versions"),
     re_path(rf"^artifacts/{_NAME}/{_VERSION}$", views.VersionDetailView.as_view(), name="artifact-version"),
+    re_path(rf"^artifacts/{_NAME}/{_VERSION}/restore$", views.VersionRestoreView.as_view(), name="artifact-restore"),
     re_path(rf"^artifacts/{_NAME}/{_VERSION}/files$", views.VersionFilesView.as_view(), name="artifact-files"),
     re_path(rf"^artifacts/{_NAME}/{_VERSION}/files/(?P<path>.+)$", views.VersionFileDownloadView.as_view(),
             name="artifact-file"),

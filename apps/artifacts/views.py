@@ -9,7 +9,7 @@ from django.http import FileResponse, HttpResponse, HttpResponseNotModified
 from rest_framework import exceptions, status
 from rest_framework.request import Request
 from rest_framework.views import APIView
-from runicorn.artifacts import paths
+from runicorn.artifacts import ArtifactNotFound, paths
 from runicorn.layout import InvalidName
 
 from apps.runs.responses import json_response
@@ -78,9 +78,9 @@ def _call(fn: Any, *args: Any) -> Any:
     """Run a reader/service call, turning its domain errors into the API's error responses."""
     try:
         return fn(*args)
-    except reader.ArtifactMissing as exc:
+    except (reader.ArtifactMissing, ArtifactNotFound) as exc:  # the latter: removed since the check
         raise NotFound(str(exc)) from None
-    except services.VersionInUse as exc:
+    except (services.VersionInUse, services.NotDeleted) as exc:
         raise Conflict(str(exc)) from None
     except InvalidName as exc:
         raise BadRequest(str(exc)) from None
@@ -113,6 +113,12 @@ class VersionDetailView(APIView):
         name, number, type_ = _name(name), _version(version), _type(request)
         permanent = _bool_param(request, "permanent", False)
         return json_response(_call(services.delete_version, _root(), name, number, type_, permanent))
+
+
+class VersionRestoreView(APIView):
+    def post(self, request: Request, name: str, version: str) -> HttpResponse:
+        name, number, type_ = _name(name), _version(version), _type(request)
+        return json_response(_call(services.restore_version, _root(), name, number, type_))
 
 
 class VersionFilesView(APIView):

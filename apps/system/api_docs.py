@@ -274,6 +274,15 @@ _ARTIFACTS: dict[tuple[str, str], Doc] = {
                    404: ARTIFACT_MISSING,
                    409: error("The version is used by a run or another artifact", "Version in use")},
     ),
+    ("POST", "/api/artifacts/{name}/v{version}/restore"): Doc(
+        "Restore a soft-deleted version", tags=ARTIFACTS, path_parameters=VERSION_PATH, parameters=(TYPE_FILTER,),
+        description="Undoes a soft delete: the version is listed again and its files resolve; `latest` moves back "
+                    "to it when it is the newest live version. A permanently deleted version cannot come back.",
+        responses={200: Resp("Restored", obj(("success", "message"), success=BOOL, message=STR),
+                             {"success": True, "message": "Restored resnet50:v3"}),
+                   400: BAD_NAME, 404: ARTIFACT_MISSING,
+                   409: error("The version is not deleted", "resnet50:v3 is not deleted; there is nothing to restore")},
+    ),
     ("GET", "/api/artifacts/{name}/v{version}/files"): Doc(
         "Files of a version (its manifest)", tags=ARTIFACTS, parameters=(TYPE_FILTER,), path_parameters=VERSION_PATH,
         responses={200: Resp("Files and references", obj(("files",), artifact=STR, files=arr(FREE_OBJECT),
