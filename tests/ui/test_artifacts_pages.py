@@ -2,7 +2,7 @@
 
 The storage root is written by the real SDK: ``prep`` logs the dataset ``mnist``; ``train`` uses
 it and logs the model ``resnet`` v1 (two files); ``evaluate`` uses resnet v1; ``retrain`` logs
-resnet v2 with the alias ``production``. Two more artifacts exist only to be deleted.
+resnet v2 with the alias ``production``. Three more artifacts exist only to be deleted (and restored).
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+import requests
 import runicorn as rn
 from playwright.sync_api import Page, expect
 
@@ -71,7 +72,7 @@ def artifact_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Artifact
     model2.add_file(_write(src / "v2" / "weights.bin", os.urandom(60_000)))
     model2.add_file(src / "v1" / "config.json", name="cfg/config.json")  # the same bytes: stored once
     runs["retrain"] = _run(root, "retrain", ["mnist:latest"], [(model2, ["latest", "production"])])
-    for name in ("scratch", "old-ckpt"):
+    for name in ("scratch", "old-ckpt", "draft"):
         runs[name] = _run(root, name, [], [(rn.Artifact(name, type="custom").add_file(
             _write(src / name / "notes.txt", f"{name} notes".encode())), ["latest"])])
 
@@ -224,6 +225,60 @@ def test_soft_delete_from_the_ui_deletes_the_version_through_the_api(page: Page,
     page.get_by_role("link", name="All artifacts").click()
     expect(page.get_by_test_id("artifact-row-resnet")).to_be_visible()
     expect(page.get_by_test_id("artifact-row-scratch")).to_have_count(0)
+
+
+def test_a_soft_delete_is_undone_from_the_notice_and_restored_from_the_banner(page: Page, artifact_site: ArtifactSite):
+    viewer = artifact_site.viewer
+    page.goto(artifact_site.url + "/artifacts/draft/v1")
+    page.get_by_test_id("delete-soft").click()
+    page.get_by_test_id("delete-confirm").click()
+    expect(page.get_by_test_id("deleted-banner")).to_contain_text("Restore it to list it again")
+    assert viewer.get("/api/artifacts/draft/versions").json() == []
+    _screenshot(page, "deleted-undo")
+
+    page.get_by_test_id("undo-delete").click()
+    expect(page.get_by_test_id("version-notice")).to_contain_text("draft:v1 is restored")
+    expect(page.get_by_test_id("version-status")).to_have_attribute("data-status", "ready")
+    expect(page.get_by_test_id("deleted-banner")).to_have_count(0)
+    assert [v["version"] for v in viewer.get("/api/artifacts/draft/versions").json()] == [1]
+
+    # Deleted again, and found later: the banner's Restore brings it back.
+    page.get_by_test_id("delete-soft").click()
+    page.get_by_test_id("delete-confirm").click()
+    expect(page.get_by_test_id("version-status")).to_have_attribute("data-status", "deleted")
+    page.reload()
+    expect(page.get_by_test_id("deleted-banner")).to_be_visible()
+    expect(page.get_by_test_id("version-notice")).to_have_count(0)
+    _screenshot(page, "deleted")
+    page.get_by_test_id("restore-version").click()
+    expect(page.get_by_test_id("version-notice")).to_contain_text("draft:v1 is restored")
+    expect(page.get_by_test_id("deleted-banner")).to_have_count(0)
+    expect(page.get_by_test_id("delete-soft")).to_be_visible()
+
+    assert viewer.get("/api/artifacts/draft/v1").json()["status"] == "ready"
+    listed = {a["name"]: a for a in viewer.get("/api/artifacts").json()}
+    assert listed["draft"]["aliases"] == {"latest": 1}
+    with page.expect_download() as download:
+        page.get_by_test_id("download-notes.txt").click()
+    assert Path(download.value.path()).read_bytes() == b"draft notes"
+    page.get_by_role("link", name="All artifacts").click()
+    expect(page.get_by_test_id("artifact-row-draft")).to_be_visible()
+
+
+def test_a_failed_restore_is_explained_in_words(page: Page, artifact_site: ArtifactSite):
+    viewer = artifact_site.viewer
+    assert requests.delete(viewer.url + "/api/artifacts/draft/v1", timeout=10).status_code == 200
+    page.goto(artifact_site.url + "/artifacts/draft/v1")
+    expect(page.get_by_test_id("deleted-banner")).to_be_visible()
+    # Someone else restores it after this page loaded: the viewer answers 409, and the page says so.
+    assert viewer.post("/api/artifacts/draft/v1/restore").status_code == 200
+    page.get_by_test_id("restore-version").click()
+    expect(page.get_by_test_id("restore-error")).to_contain_text("Could not restore draft:v1. Reload the page")
+    expect(page.get_by_test_id("restore-error")).to_contain_text("draft:v1 is not deleted")
+    _screenshot(page, "restore-error")
+    page.reload()
+    expect(page.get_by_test_id("version-status")).to_have_attribute("data-status", "ready")
+    expect(page.get_by_test_id("deleted-banner")).to_have_count(0)
 
 
 def test_permanent_delete_needs_the_typed_spec_and_removes_the_version(page: Page, artifact_site: ArtifactSite):

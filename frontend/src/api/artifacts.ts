@@ -5,7 +5,7 @@
  * An artifact is named by its name; `type` is passed along where the UI knows it, because two
  * artifacts of different types may share a name and the API then needs it to pick one.
  */
-import { enc, queryString, request, send } from "./client";
+import { enc, post, queryString, request, send } from "./client";
 import type { JsonObject } from "./types";
 
 export interface ArtifactItem {
@@ -127,6 +127,7 @@ export interface Lineage {
   edges: LineageEdge[];
 }
 
+/** The answer of a delete or a restore. */
 export interface DeleteResult {
   success: boolean;
   message: string;
@@ -166,6 +167,10 @@ export const artifactsApi = {
   /** Soft delete hides the version and keeps its files; permanent removes them (admins only with sign-in). */
   remove(name: string, version: number, permanent: boolean, type?: string | null): Promise<DeleteResult> {
     return send("DELETE", `${base(name)}/v${version}${queryString({ type: type ?? undefined, permanent })}`);
+  },
+  /** Undo a soft delete: the version is listed again (409 when it is not deleted). */
+  restore(name: string, version: number, type?: string | null): Promise<DeleteResult> {
+    return post(`${base(name)}/v${version}/restore${typed(type)}`, {});
   },
 };
 

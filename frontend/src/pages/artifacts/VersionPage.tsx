@@ -1,5 +1,5 @@
 import { useState } from "react";
-import { Alert, Anchor, Breadcrumbs, Button, Center, Loader, Stack, Tabs, Text } from "@mantine/core";
+import { Anchor, Breadcrumbs, Button, Center, Loader, Stack, Tabs, Text } from "@mantine/core";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
 import { Link, useNavigate, useParams, useSearchParams } from "react-router-dom";
@@ -8,12 +8,14 @@ import { ApiError } from "../../api/client";
 import { useAuth } from "../../auth/useAuth";
 import { ErrorAlert } from "../../components/ErrorAlert";
 import { formatBytes } from "../../lib/format";
+import { DeletedBanner } from "./DeletedBanner";
 import { DeleteVersionDialog, type DeleteMode } from "./DeleteVersionDialog";
 import { FilesPanel } from "./FilesPanel";
 import { LineagePanel } from "./lineage/LineagePanel";
 import { MetadataPanel } from "./MetadataPanel";
 import { ARTIFACTS_KEY, versionQuery } from "./queries";
 import { VersionHeader } from "./VersionHeader";
+import { VersionNotice, type Notice } from "./VersionNotice";
 
 const TABS = ["files", "metadata", "lineage"] as const;
 type Tab = (typeof TABS)[number];
@@ -28,7 +30,7 @@ export default function VersionPage() {
   const typeParam = params.get("type") || null;
   const tab: Tab = (TABS as readonly string[]).includes(params.get("tab") ?? "") ? (params.get("tab") as Tab) : "files";
   const [confirming, setConfirming] = useState<DeleteMode | null>(null);
-  const [notice, setNotice] = useState<string | null>(null);
+  const [notice, setNotice] = useState<Notice | null>(null);
 
   const detail = useQuery({ ...versionQuery(name, version ?? 0, typeParam), enabled: version !== null });
   // Permanent deletes are an admin's where sign-in is on (the server decides; this says so first).
@@ -47,8 +49,19 @@ export default function VersionPage() {
         navigate(artifactPath(name, detail.data?.type ?? typeParam), { state: { notice: t("artifacts.permanentDone", { spec, size: freed }) } });
         return;
       }
-      setNotice(t("artifacts.deletedNotice", { spec }));
+      restore.reset();
+      setNotice({ text: t("artifacts.deletedNotice", { spec }), undoable: true });
       void queryClient.invalidateQueries({ queryKey: ARTIFACTS_KEY });
+    },
+  });
+
+  // Undo (in the notice) and Restore (in the deleted banner) are the same call.
+  const restore = useMutation({
+    mutationFn: () => artifactsApi.restore(name, version ?? 0, detail.data?.type ?? typeParam),
+    onSuccess: () => {
+      setNotice({ text: t("artifacts.restoredNotice", { spec }), undoable: false });
+      void queryClient.invalidateQueries({ queryKey: ARTIFACTS_KEY });
+      void queryClient.invalidateQueries({ queryKey: ["run-artifacts"] });
     },
   });
 
@@ -111,15 +124,9 @@ export default function VersionPage() {
     <Stack gap="md">
       {crumbs}
       {notice && (
-        <Alert color="teal" withCloseButton onClose={() => setNotice(null)} data-testid="version-notice">
-          {notice}
-        </Alert>
+        <VersionNotice notice={notice} busy={restore.isPending} onUndo={() => restore.mutate()} onClose={() => setNotice(null)} />
       )}
-      {deleted && (
-        <Alert color="red" variant="light" data-testid="deleted-banner">
-          {t("artifacts.deletedBanner")}
-        </Alert>
-      )}
+      {deleted && <DeletedBanner spec={spec} busy={restore.isPending} error={restore.error} onRestore={() => restore.mutate()} />}
       <VersionHeader detail={data} actions={actions} />
       <Tabs
         value={tab}
