@@ -22,7 +22,7 @@ export function VersionNotice({ notice, busy, onUndo, onClose }: Props) {
       <Group justify="space-between" wrap="nowrap" align="center">
         <Text size="sm">{notice.text}</Text>
         {notice.undoable && (
-          <Button size="xs" variant="light" color="teal" loading={busy} onClick={onUndo} data-testid="undo-delete">
+          <Button size="xs" variant="outline" color="teal" loading={busy} onClick={onUndo} data-testid="undo-delete">
             {t("artifacts.undo")}
           </Button>
         )}
