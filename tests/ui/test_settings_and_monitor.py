@@ -113,8 +113,10 @@ def test_switching_the_root_makes_the_experiments_page_list_the_new_roots_runs(p
     for run_id in site.first_runs:  # cached by the page before the switch
         expect(page.locator(f"tr[data-run-id='{run_id}']")).to_have_count(1)
 
+    expect(page.get_by_test_id("settings-link")).not_to_have_attribute("aria-current", "page")
     page.get_by_test_id("settings-link").click()
     expect(page.get_by_test_id("config-file")).to_have_text(str(site.config_file))
+    expect(page.get_by_test_id("settings-link")).to_have_attribute("data-active", "true")  # as an active nav link
     page.get_by_test_id("root-input").fill(str(site.second_root))
     page.get_by_test_id("root-save").click()
     expect(page.get_by_test_id("root-switched")).to_contain_text(str(site.second_root))
@@ -292,6 +294,18 @@ def test_the_monitor_shows_each_gpu_and_links_its_processes_to_runs(page: Page, 
     wait_until(lambda: int(util.get_attribute("data-points") or 0) >= 5, timeout=20)
     for quantity in ("mem", "temp", "power"):
         expect(page.get_by_test_id(f"gpu-chart-{quantity}")).to_have_attribute("data-series", "GPU 0|GPU 1")
+    # Percentages keep their whole 0..100 scale; temperature and power fit their data.
+    expect(util).to_have_attribute("data-y-range", "0,100")
+    expect(page.get_by_test_id("gpu-chart-mem")).to_have_attribute("data-y-range", "0,100")
+    assert page.get_by_test_id("gpu-chart-temp").get_attribute("data-y-range") is None
+    # With the cursor off the chart the legend has no "s: —": the x entry hides, lines show their last value.
+    x_entry = util.locator(".u-legend .u-series").first
+    expect(x_entry).to_be_hidden()
+    expect(util.locator(".u-legend")).not_to_contain_text("—")
+    util.locator(".u-over").hover()
+    expect(x_entry).to_be_visible()
+    page.mouse.move(0, 0)
+    expect(x_entry).to_be_hidden()
     # The other card's process is no run of this host.
     expect(cards.nth(1).locator("tr[data-pid='4999999']")).to_contain_text("not a running run")
     screenshot_both_themes(page, "monitor-gpus")

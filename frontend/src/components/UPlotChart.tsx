@@ -22,6 +22,8 @@ interface Props {
   height?: number;
   xTime?: boolean;
   logY?: boolean;
+  /** A fixed y range (percentages: 0..100) instead of one fitted to the data. */
+  yRange?: [number, number];
   /** A drag selected `[min, max]` on the x axis (the chart itself does not zoom). */
   onSelectX?: (min: number, max: number) => void;
   onReset?: () => void;
@@ -33,6 +35,24 @@ function withAlpha(color: string, alpha: number): string {
   const full = hex.length === 3 ? hex.split("").map((c) => c + c).join("") : hex;
   const value = parseInt(full, 16);
   return `rgba(${(value >> 16) & 255}, ${(value >> 8) & 255}, ${value & 255}, ${alpha})`;
+}
+
+/** The last non-null value of a series (what its legend shows while the cursor is off the chart). */
+function lastValue(ys: ArrayLike<number | null | undefined>): number | null {
+  for (let j = ys.length - 1; j >= 0; j--) {
+    const v = ys[j];
+    if (v !== null && v !== undefined) return v;
+  }
+  return null;
+}
+
+/**
+ * The x entry of the legend says where the cursor is; off the chart there is no such place, so
+ * the entry is hidden rather than showing "s: —" (the lines show their last values meanwhile).
+ */
+function hideIdleX(u: uPlot): void {
+  const row = u.root.querySelector<HTMLElement>(".u-legend .u-series");
+  if (row) row.style.display = u.legend.idx === null || u.legend.idx === undefined ? "none" : "";
 }
 
 const stepTick = (v: number) => (Math.abs(v) >= 1e6 ? `${v / 1e6}M` : Math.abs(v) >= 1e3 ? `${v / 1e3}k` : String(v));
@@ -71,7 +91,7 @@ function describe(data: uPlot.AlignedData, series: ChartSeries[]) {
   };
 }
 
-export function UPlotChart({ data, series, height = 220, xTime = false, logY = false, onSelectX, onReset, testId }: Props) {
+export function UPlotChart({ data, series, height = 220, xTime = false, logY = false, yRange, onSelectX, onReset, testId }: Props) {
   const holder = useRef<HTMLDivElement>(null);
   const plot = useRef<uPlot | null>(null);
   const width = useWidth(holder);
@@ -81,6 +101,7 @@ export function UPlotChart({ data, series, height = 220, xTime = false, logY = f
   const dataRef = useRef(data);
   dataRef.current = data;
 
+  const [yMin, yMax] = yRange ?? [null, null];
   const seriesKey = series.map((s) => `${s.label}:${s.color}:${s.alpha ?? 1}:${s.width ?? 1.5}`).join("|");
 
   // (Re)create the plot when its structure changes; data updates below go through setData.
@@ -94,7 +115,10 @@ export function UPlotChart({ data, series, height = 220, xTime = false, logY = f
       height,
       legend: { show: series.length > 1 || series.some((s) => s.derived) ? true : false, live: true },
       cursor: { drag: { x: true, y: false, setScale: false }, points: { size: 6 } },
-      scales: { x: { time: false }, y: logY ? { distr: 3 } : { auto: true } },
+      scales: {
+        x: { time: false },
+        y: logY ? { distr: 3 } : yMin !== null && yMax !== null ? { auto: false, range: [yMin, yMax] } : { auto: true },
+      },
       axes: [
         {
           stroke: axis,
@@ -111,17 +135,20 @@ export function UPlotChart({ data, series, height = 220, xTime = false, logY = f
         },
       ],
       series: [
-        { label: xTime ? "s" : "step", value: (_u, v) => (v === null ? "—" : xTime ? formatDuration(v) : String(v)) },
+        { label: xTime ? "s" : "step", value: (_u, v) => (v === null ? "" : xTime ? formatDuration(v) : String(v)) },
         ...series.map((s) => ({
           label: s.label,
           stroke: s.alpha !== undefined && s.alpha < 1 ? withAlpha(s.color, s.alpha) : s.color,
           width: s.width ?? 1.5,
           spanGaps: true,
           points: { show: false },
-          value: (_u: uPlot, v: number | null) => (v === null ? "—" : formatNumber(v)),
+          // Off the chart (no index): the line's last value; on it, a gap at the cursor is "—".
+          value: (u: uPlot, v: number | null, sidx: number, idx: number | null) =>
+            formatNumber(idx === null || idx === undefined ? lastValue(u.data[sidx] as ArrayLike<number | null>) : v),
         })),
       ],
       hooks: {
+        setLegend: [hideIdleX],
         setSelect: [
           (u) => {
             const sel = u.select;
@@ -136,6 +163,7 @@ export function UPlotChart({ data, series, height = 220, xTime = false, logY = f
       },
     };
     const u = new uPlot(options, dataRef.current, element);
+    hideIdleX(u);
     const reset = () => callbacks.current.onReset?.();
     u.over.addEventListener("dblclick", reset);
     plot.current = u;
@@ -146,7 +174,7 @@ export function UPlotChart({ data, series, height = 220, xTime = false, logY = f
     };
     // width is handled by setSize below once the plot exists; only a first width creates it.
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [seriesKey, height, xTime, logY, scheme, width > 0]);
+  }, [seriesKey, height, xTime, logY, yMin, yMax, scheme, width > 0]);
 
   useEffect(() => {
     if (plot.current && width > 0) plot.current.setSize({ width, height });
@@ -157,5 +185,5 @@ export function UPlotChart({ data, series, height = 220, xTime = false, logY = f
   }, [data]);
 
   const attributes = useMemo(() => describe(data, series), [data, series]);
-  return <div ref={holder} data-testid={testId} data-chart="uplot" {...attributes} style={{ width: "100%", minHeight: height }} />;
+  return <div ref={holder} data-testid={testId} data-chart="uplot" data-y-range={yRange?.join(",")} {...attributes} style={{ width: "100%", minHeight: height }} />;
 }

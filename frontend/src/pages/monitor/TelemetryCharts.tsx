@@ -11,6 +11,10 @@ const TITLES: Record<Quantity, string> = {
   power: "monitor.chartPower",
 };
 
+/** Percentages keep their whole scale, so 40% looks like 40% and not like a full chart. */
+const PERCENT: [number, number] = [0, 100];
+const Y_RANGES: Partial<Record<Quantity, [number, number]>> = { util: PERCENT, mem: PERCENT };
+
 /** One chart per quantity over the kept history, one line per GPU (colours as on the cards). */
 export function TelemetryCharts({ telemetry, colorOf }: { telemetry: TelemetryState; colorOf: (gpuIndex: number) => string }) {
   const { t } = useTranslation();
@@ -23,7 +27,7 @@ export function TelemetryCharts({ telemetry, colorOf }: { telemetry: TelemetrySt
           <Text size="sm" fw={500} mb={4}>
             {t(TITLES[quantity])}
           </Text>
-          <UPlotChart data={quantityColumns(telemetry, quantity, gpus)} series={series} height={200} xTime testId={`gpu-chart-${quantity}`} />
+          <UPlotChart data={quantityColumns(telemetry, quantity, gpus)} series={series} height={200} xTime yRange={Y_RANGES[quantity]} testId={`gpu-chart-${quantity}`} />
         </Paper>
       ))}
     </SimpleGrid>
