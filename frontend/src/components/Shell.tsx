@@ -1,7 +1,7 @@
 import type { ReactNode } from "react";
 import { ActionIcon, Group, NativeSelect, useComputedColorScheme, useMantineColorScheme } from "@mantine/core";
 import { useTranslation } from "react-i18next";
-import { NavLink as RouterLink, useLocation } from "react-router-dom";
+import { NavLink as RouterLink, useLocation, useMatch } from "react-router-dom";
 import { UserMenu } from "../auth/UserMenu";
 import { LANGUAGES, setLanguage, type Language } from "../i18n";
 import classes from "./Shell.module.css";
@@ -50,8 +50,19 @@ function LanguageSelect() {
 
 function SettingsLink() {
   const { t } = useTranslation();
+  // On /settings the gear looks like an active nav link (the primary colour's light variant).
+  const active = useMatch("/settings") !== null;
   return (
-    <ActionIcon component={RouterLink} to="/settings" variant="default" size="lg" aria-label={t("settings.nav")} title={t("settings.nav")} data-testid="settings-link">
+    <ActionIcon
+      component={RouterLink}
+      to="/settings"
+      variant={active ? "light" : "default"}
+      size="lg"
+      aria-label={t("settings.nav")}
+      title={t("settings.nav")}
+      data-testid="settings-link"
+      data-active={active || undefined}
+    >
       <svg width="18" height="18" viewBox="0 0 24 24" fill="none" stroke="currentColor" strokeWidth="2" strokeLinecap="round" strokeLinejoin="round" aria-hidden="true">
         <circle cx="12" cy="12" r="3" />
         <path d="M19.4 15a1.65 1.65 0 0 0 .33 1.82l.06.06a2 2 0 1 1-2.83 2.83l-.06-.06a1.65 1.65 0 0 0-1.82-.33 1.65 1.65 0 0 0-1 1.51V21a2 2 0 0 1-4 0v-.09A1.65 1.65 0 0 0 9 19.4a1.65 1.65 0 0 0-1.82.33l-.06.06a2 2 0 1 1-2.83-2.83l.06-.06A1.65 1.65 0 0 0 4.68 15a1.65 1.65 0 0 0-1.51-1H3a2 2 0 0 1 0-4h.09A1.65 1.65 0 0 0 4.6 9a1.65 1.65 0 0 0-.33-1.82l-.06-.06a2 2 0 1 1 2.83-2.83l.06.06A1.65 1.65 0 0 0 9 4.68a1.65 1.65 0 0 0 1-1.51V3a2 2 0 0 1 4 0v.09a1.65 1.65 0 0 0 1 1.51 1.65 1.65 0 0 0 1.82-.33l.06-.06a2 2 0 1 1 2.83 2.83l-.06.06A1.65 1.65 0 0 0 19.4 9a1.65 1.65 0 0 0 1.51 1H21a2 2 0 0 1 0 4h-.09a1.65 1.65 0 0 0-1.51 1z" />
