@@ -3,6 +3,7 @@ import { lazy, Suspense } from "react";
 import { Center, Loader, MantineProvider, createTheme } from "@mantine/core";
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { BrowserRouter, Navigate, Route, Routes } from "react-router-dom";
+import { retryUnlessRefused } from "./api/queries";
 import { AuthWatcher } from "./auth/AuthWatcher";
 import { Shell } from "./components/Shell";
 import { ExperimentsPage } from "./pages/experiments/ExperimentsPage";
@@ -24,7 +25,8 @@ const RemotePage = lazy(() => import("./pages/remote/RemotePage"));
 
 export const queryClient = new QueryClient({
   defaultOptions: {
-    queries: { retry: 1, refetchOnWindowFocus: false, staleTime: 5_000 },
+    // No retry of a 4xx: a 401 goes straight to the login page instead of asking twice.
+    queries: { retry: retryUnlessRefused, refetchOnWindowFocus: false, staleTime: 5_000 },
   },
 });
 

@@ -14,8 +14,8 @@
  */
 import { queryOptions, useQuery, useQueryClient, type QueryKey, type UseQueryOptions } from "@tanstack/react-query";
 import { fromEarly } from "../early";
-import { ApiError, enc, queryString, request } from "./client";
-import { metricColumnsQuery, metricQuery } from "./queries";
+import { enc, queryString, request } from "./client";
+import { metricColumnsQuery, metricQuery, retryUnlessRefused } from "./queries";
 import type { FastMetrics } from "./types";
 
 export interface FirstLook extends FastMetrics {
@@ -39,8 +39,6 @@ export function metricsFirstLook(runId: string, options: { names?: string[]; dow
   const url = firstLookUrl(runId, options);
   return fromEarly(url, () => request<FirstLook>(url))();
 }
-
-const retryUnlessRefused = (count: number, error: Error) => !(error instanceof ApiError && error.status < 500) && count < 1;
 
 /**
  * The first look of the query `exact`: an exact answer is also stored under `exact`'s key, so

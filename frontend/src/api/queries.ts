@@ -7,7 +7,8 @@ import { ApiError, api, clampDownsample } from "./client";
 import type { ExperimentQuery } from "./types";
 
 /** A 4xx says what is wrong with the request: asking again gives the same answer. */
-const retryUnlessRefused = (count: number, error: Error) => !(error instanceof ApiError && error.status < 500) && count < 1;
+/** Retry once after a network failure or a 5xx; a 4xx is the server's answer and will not change. */
+export const retryUnlessRefused = (count: number, error: Error) => !(error instanceof ApiError && error.status < 500) && count < 1;
 
 export const experimentsQuery = (query: ExperimentQuery) =>
   queryOptions({ queryKey: ["experiments", query], queryFn: () => api.experiments(query), retry: retryUnlessRefused });
