@@ -92,14 +92,19 @@ class RunWriter:
     # ---- producer side -------------------------------------------------------------------
     def wake(self) -> None:
         """Ask the thread to drain now instead of at the next interval."""
-        self._wake.set()
+        # Event.set() holds the Event's lock; the exit paths set it too (close), so a SIGTERM
+        # handled inside this set() would wait on that lock forever: critical() defers it.
+        # is_set() first: a producer calls this on every log() until the thread has drained.
+        if not self._wake.is_set():
+            with critical():
+                self._wake.set()
 
     def pressure(self) -> None:
         """Called by producers when the queue is long: wake the thread, or drain here if huge."""
         if len(self.events) + len(self.logs) >= self.max_pending:
             self.drain()
         else:
-            self._wake.set()
+            self.wake()
 
     def add_after_drain(self, callback: Callable[[], None]) -> None:
         """Run ``callback`` after each drain (used to write a changed summary.json)."""

@@ -263,3 +263,43 @@ print("not reached", flush=True)
     run_dir = the_run_dir(root)
     assert [e["data"]["i"] for e in read_events(run_dir)] == list(range(100))
     assert read_json_file(run_dir / "status.json")["status"] == "interrupted"
+
+
+def test_sigterm_while_waking_the_writer_does_not_deadlock(root: Path, write_script) -> None:  # type: ignore[no-untyped-def]
+    # A tight rn.log loop wakes the writer thread (Event.set, which holds the Event's own lock)
+    # many times a second; the SIGTERM handler wakes it too, to drain before exiting. A signal
+    # landing inside the first set() used to hang the process forever on that lock. The trap below
+    # delivers SIGTERM exactly there, every time, instead of once in a few hundred runs.
+    script = write_script(
+        """
+import os, signal, sys, threading
+import runicorn as rn
+
+class Trap(threading.Event):
+    armed = False
+    def set(self):
+        with self._cond:
+            if Trap.armed and threading.current_thread() is threading.main_thread():
+                Trap.armed = False
+                os.kill(os.getpid(), signal.SIGTERM)
+                for _ in range(10000):  # the handler runs between these bytecodes, lock held
+                    pass
+            self._flag = True
+            self._cond.notify_all()
+
+run = rn.init(project="p", name="n", storage=sys.argv[1])
+run._writer._wake = Trap()
+rn.log({"loss": 0.5})
+Trap.armed = True
+run._writer.pressure()
+print("not reached: SIGTERM ends the process", flush=True)
+"""
+    )
+    proc = start_child(script, str(root))
+    try:
+        assert proc.wait(timeout=20) == -signal.SIGTERM, proc.stderr.read() if proc.stderr else ""
+    finally:
+        proc.kill()
+    run_dir = the_run_dir(root)
+    assert len(read_events(run_dir)) == 1
+    assert read_json_file(run_dir / "status.json")["status"] == "interrupted"
