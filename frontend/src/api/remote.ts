@@ -10,8 +10,9 @@
  */
 import { signalUnauthenticated } from "./authSignals";
 import { ApiError, enc, fetchJson, queryString } from "./client";
-
-export type AuthMethod = "key" | "password" | "agent";
+// Saved connections are the Config API's (settings.ts owns their shapes); this module calls the
+// same endpoints through `call` so the wizard reads their errors like the Remote API's.
+import type { AuthMethod, ConnectionInput, SavedConnection } from "./settings";
 
 export interface ViewerBrief {
   status: string;
@@ -136,22 +137,6 @@ export interface PingAnswer {
   timestamp: string;
 }
 
-/** A saved connection as the server shows it: the secrets only as has_* flags. */
-export interface SavedConnection {
-  key: string;
-  host: string;
-  port: number;
-  username: string;
-  name: string;
-  auth_method: AuthMethod;
-  private_key_path?: string;
-  remember_password: boolean;
-  saved_at: string;
-  has_password: boolean;
-  has_private_key: boolean;
-  has_passphrase: boolean;
-}
-
 /** What `POST /api/remote/connect` takes: fields, or `saved_key` for a saved connection's secrets. */
 export interface ConnectRequest {
   host?: string;
@@ -163,18 +148,6 @@ export interface ConnectRequest {
   passphrase?: string;
   saved_key?: string;
   timeout?: number;
-}
-
-export interface SaveConnectionRequest {
-  host: string;
-  port: number;
-  username: string;
-  name?: string;
-  auth_method: AuthMethod;
-  private_key_path?: string;
-  remember_password: boolean;
-  password?: string;
-  passphrase?: string;
 }
 
 /** A failed request: the code the Remote API gives (or one made from the status) and its words. */
@@ -312,7 +285,7 @@ export const remote = {
   savedConnection(key: string): Promise<{ connection: SavedConnection }> {
     return call(`/api/config/ssh_connections/${enc(key)}/details`);
   },
-  saveConnection(body: SaveConnectionRequest): Promise<{ key: string; connection: SavedConnection }> {
+  saveConnection(body: ConnectionInput): Promise<{ key: string; connection: SavedConnection }> {
     return call("/api/config/ssh_connections", "POST", body);
   },
   deleteSavedConnection(key: string): Promise<{ ok: boolean }> {

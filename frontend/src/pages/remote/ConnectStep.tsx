@@ -14,7 +14,8 @@ import {
 } from "@mantine/core";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
-import { remote, type AuthMethod, type ConnectRequest, type SaveConnectionRequest, type SavedConnection } from "../../api/remote";
+import { remote, type ConnectRequest } from "../../api/remote";
+import type { AuthMethod, ConnectionInput, SavedConnection } from "../../api/settings";
 import type { AdviceContext } from "./advice";
 import {
   connectRequestOf,
@@ -85,7 +86,7 @@ export interface ConnectStepProps {
   busy: boolean;
   error: unknown;
   errorContext: AdviceContext;
-  onConnect: (request: ConnectRequest, save: SaveConnectionRequest | null, context: AdviceContext) => void;
+  onConnect: (request: ConnectRequest, save: ConnectionInput | null, context: AdviceContext) => void;
 }
 
 /** The connect form; its values live in the page, so they survive the other steps. */

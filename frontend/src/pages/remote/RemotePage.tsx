@@ -7,9 +7,8 @@ import {
   remote,
   type ConnectRequest,
   type RemoteConnection,
-  type SaveConnectionRequest,
-  type SavedConnection,
 } from "../../api/remote";
+import type { ConnectionInput, SavedConnection } from "../../api/settings";
 import type { AdviceContext } from "./advice";
 import { ConnectStep, SAVED_QUERY_KEY } from "./ConnectStep";
 import { EnvironmentStep } from "./EnvironmentStep";
@@ -24,7 +23,7 @@ const CONNECTIONS_KEY = ["remote", "connections"] as const;
 
 interface Attempt {
   request: ConnectRequest;
-  save: SaveConnectionRequest | null;
+  save: ConnectionInput | null;
   context: AdviceContext;
 }
 

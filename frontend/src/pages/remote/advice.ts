@@ -3,7 +3,7 @@
  * kind into translated words (`remote.errors.<kind>.title` / `.advice`).
  */
 import { ApiError } from "../../api/client";
-import type { AuthMethod } from "../../api/remote";
+import type { AuthMethod } from "../../api/settings";
 import { RemoteApiError } from "../../api/remote";
 
 export const ADVICE_KINDS = [

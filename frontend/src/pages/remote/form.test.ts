@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { SavedConnection } from "../../api/remote";
+import type { SavedConnection } from "../../api/settings";
 import { connectRequestOf, emptyForm, formFromSaved, refill, saveRequestOf, validateForm, type ConnectForm } from "./form";
 
 const saved: SavedConnection = {

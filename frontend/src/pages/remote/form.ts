@@ -3,7 +3,8 @@
  * come back to the browser: when the form still describes the saved connection, the request names
  * it (`saved_key`) and the server uses what it stored.
  */
-import type { AuthMethod, ConnectRequest, SaveConnectionRequest, SavedConnection } from "../../api/remote";
+import type { ConnectRequest } from "../../api/remote";
+import type { AuthMethod, ConnectionInput, SavedConnection } from "../../api/settings";
 
 export interface ConnectForm {
   host: string;
@@ -106,7 +107,7 @@ export function connectRequestOf(form: ConnectForm, saved: SavedConnection | nul
 }
 
 /** The body that saves the form's connection, or null when the user did not ask to. */
-export function saveRequestOf(form: ConnectForm): SaveConnectionRequest | null {
+export function saveRequestOf(form: ConnectForm): ConnectionInput | null {
   if (!form.save) return null;
   const remember = form.remember && form.authMethod !== "agent";
   return {

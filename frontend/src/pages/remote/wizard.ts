@@ -7,8 +7,8 @@ import type {
   HostKey,
   RemoteConnection,
   RemoteEnvironment,
-  SaveConnectionRequest,
 } from "../../api/remote";
+import type { ConnectionInput } from "../../api/settings";
 
 export type Step = "connect" | "hostKey" | "environment" | "review" | "panel";
 
@@ -18,7 +18,7 @@ export const STEP_INDEX: Record<Step, number> = { connect: 0, hostKey: 1, enviro
 /** A connect request waiting for the user to confirm the server's host key. */
 export interface PendingConnect {
   request: ConnectRequest;
-  save: SaveConnectionRequest | null;
+  save: ConnectionInput | null;
   hostKey: HostKey;
 }
 
