@@ -1,8 +1,9 @@
 import { useState } from "react";
-import { Button, Code, Group, Loader, Paper, Stack, Table, Text, TextInput, Title } from "@mantine/core";
+import { Button, Group, Loader, Paper, Stack, Text, TextInput, Title } from "@mantine/core";
 import { useQuery } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
 import { remote, type RemoteConnection, type RemoteEnvironment } from "../../api/remote";
+import { FactsTable } from "./FactsTable";
 import { RemoteErrorAlert } from "./RemoteErrorAlert";
 
 export interface ReviewStepProps {
@@ -33,18 +34,7 @@ export function ReviewStep({ connection, env, starting, error, onBack, onStart }
   return (
     <Stack gap="md" maw={900} data-testid="review-step">
       <Title order={4}>{t("remote.review.title")}</Title>
-      <Table withTableBorder variant="vertical" layout="fixed">
-        <Table.Tbody>
-          {rows.map(([label, value]) => (
-            <Table.Tr key={label}>
-              <Table.Th w={240}>{label}</Table.Th>
-              <Table.Td>
-                <Code style={{ overflowWrap: "anywhere" }}>{value}</Code>
-              </Table.Td>
-            </Table.Tr>
-          ))}
-        </Table.Tbody>
-      </Table>
+      <FactsTable rows={rows} labelWidth={240} />
       {config.error && <RemoteErrorAlert error={config.error} context={{ host: connection.host, port: connection.port }} />}
       <TextInput
         label={t("remote.review.root")}

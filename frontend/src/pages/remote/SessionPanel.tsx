@@ -1,10 +1,11 @@
 import { useEffect, useState } from "react";
-import { Alert, Badge, Button, Code, Grid, Group, Paper, SimpleGrid, Stack, Table, Text, Title } from "@mantine/core";
+import { Alert, Badge, Button, Grid, Group, Paper, SimpleGrid, Stack, Text, Title } from "@mantine/core";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
 import { RemoteApiError, remote, type RemoteConnection, type ViewerState } from "../../api/remote";
 import { formatDuration } from "../../lib/format";
 import { needsReconnect, adviceFor } from "./advice";
+import { FactsTable } from "./FactsTable";
 import { HealthChecks } from "./HealthChecks";
 import { RemoteErrorAlert } from "./RemoteErrorAlert";
 import { ViewerLogs } from "./ViewerLogs";
@@ -54,20 +55,7 @@ function Details({ viewer }: { viewer: ViewerState }) {
     [t("remote.panel.root"), viewer.remote_root ?? "—"],
     [t("remote.panel.process"), viewer.pid ? t("remote.panel.processValue", { pid: viewer.pid, port: viewer.remote_port }) : "—"],
   ];
-  return (
-    <Table withTableBorder variant="vertical" layout="fixed" data-testid="viewer-details">
-      <Table.Tbody>
-        {rows.map(([label, value]) => (
-          <Table.Tr key={label}>
-            <Table.Th w={170}>{label}</Table.Th>
-            <Table.Td>
-              <Code style={{ overflowWrap: "anywhere" }}>{value}</Code>
-            </Table.Td>
-          </Table.Tr>
-        ))}
-      </Table.Tbody>
-    </Table>
-  );
+  return <FactsTable rows={rows} labelWidth={170} testId="viewer-details" />;
 }
 
 /**
