@@ -19,7 +19,7 @@ import numpy as np
 import pytest
 import runicorn as rn
 from django.conf import settings
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 from tests.fixtures.live_server import LiveViewer, start_viewer, stop_viewer, wait_until
 
@@ -153,3 +153,23 @@ def page(browser: Browser, request: pytest.FixtureRequest) -> Iterator[Page]:
 def chart_attr(page: Page, testid: str, name: str) -> str:
     return page.get_by_test_id(testid).get_attribute(name) or ""
 
+
+
+def _switch_theme(page: Page, scheme: str) -> None:
+    html = page.locator("html")
+    if html.get_attribute("data-mantine-color-scheme") != scheme:
+        page.get_by_test_id("theme-toggle").click()
+    expect(html).to_have_attribute("data-mantine-color-scheme", scheme)
+
+
+def screenshot_both_themes(page: Page, name: str, *, folder: Path = SCREENSHOTS, full_page: bool = False) -> None:
+    """The page as it is, light then dark (``<folder>/<name>-<scheme>.png``), for a person to look
+    at; the page is left in the theme it had."""
+    folder.mkdir(parents=True, exist_ok=True)
+    start = page.locator("html").get_attribute("data-mantine-color-scheme")
+    for scheme in ("light", "dark"):
+        _switch_theme(page, scheme)
+        page.wait_for_timeout(300)  # charts and graphs redraw in the theme's colours, transitions settle
+        page.screenshot(path=str(folder / f"{name}-{scheme}.png"), full_page=full_page)
+    if start:
+        _switch_theme(page, start)

@@ -20,7 +20,7 @@ from playwright.sync_api import Page, expect
 
 from tests.fixtures.live_server import LiveViewer, start_viewer, stop_viewer, wait_until
 
-from .conftest import SCREENSHOTS
+from .conftest import SCREENSHOTS, screenshot_both_themes
 
 
 @dataclass
@@ -87,16 +87,6 @@ def artifact_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Artifact
         stop_viewer(viewer)
 
 
-def _screenshot(page: Page, name: str) -> None:
-    """Both themes of the page as it is now, at the viewport's size (1440x900)."""
-    SCREENSHOTS.mkdir(exist_ok=True)
-    toggle = page.get_by_test_id("theme-toggle")
-    for _ in range(2):
-        scheme = toggle.get_attribute("data-scheme")
-        page.wait_for_timeout(300)  # let the graph's fit-view and transitions settle
-        page.screenshot(path=str(SCREENSHOTS / f"artifacts-{name}-{scheme}.png"))
-        toggle.click()
-        expect(toggle).not_to_have_attribute("data-scheme", scheme or "")
 
 
 def test_the_list_shows_each_artifact_with_its_versions_and_storage_figures(page: Page, artifact_site: ArtifactSite):
@@ -234,7 +224,7 @@ def test_a_soft_delete_is_undone_from_the_notice_and_restored_from_the_banner(pa
     page.get_by_test_id("delete-confirm").click()
     expect(page.get_by_test_id("deleted-banner")).to_contain_text("Restore it to list it again")
     assert viewer.get("/api/artifacts/draft/versions").json() == []
-    _screenshot(page, "deleted-undo")
+    screenshot_both_themes(page, "artifacts-deleted-undo")
 
     page.get_by_test_id("undo-delete").click()
     expect(page.get_by_test_id("version-notice")).to_contain_text("draft:v1 is restored")
@@ -249,7 +239,7 @@ def test_a_soft_delete_is_undone_from_the_notice_and_restored_from_the_banner(pa
     page.reload()
     expect(page.get_by_test_id("deleted-banner")).to_be_visible()
     expect(page.get_by_test_id("version-notice")).to_have_count(0)
-    _screenshot(page, "deleted")
+    screenshot_both_themes(page, "artifacts-deleted")
     page.get_by_test_id("restore-version").click()
     expect(page.get_by_test_id("version-notice")).to_contain_text("draft:v1 is restored")
     expect(page.get_by_test_id("deleted-banner")).to_have_count(0)
@@ -275,7 +265,7 @@ def test_a_failed_restore_is_explained_in_words(page: Page, artifact_site: Artif
     page.get_by_test_id("restore-version").click()
     expect(page.get_by_test_id("restore-error")).to_contain_text("Could not restore draft:v1. Reload the page")
     expect(page.get_by_test_id("restore-error")).to_contain_text("draft:v1 is not deleted")
-    _screenshot(page, "restore-error")
+    screenshot_both_themes(page, "artifacts-restore-error")
     page.reload()
     expect(page.get_by_test_id("version-status")).to_have_attribute("data-status", "ready")
     expect(page.get_by_test_id("deleted-banner")).to_have_count(0)
@@ -314,19 +304,19 @@ def test_screenshots_of_the_artifact_pages_in_both_themes(page: Page, artifact_s
     page.goto(artifact_site.url + "/artifacts")
     expect(page.get_by_test_id("artifact-row-resnet")).to_be_visible()
     expect(page.get_by_test_id("stats-versions")).to_be_visible()
-    _screenshot(page, "list")
+    screenshot_both_themes(page, "artifacts-list")
 
     page.goto(artifact_site.url + "/artifacts/resnet?type=model")
     expect(page.get_by_test_id("version-row-2")).to_be_visible()
-    _screenshot(page, "versions")
+    screenshot_both_themes(page, "artifacts-versions")
 
     page.goto(artifact_site.url + "/artifacts/resnet/v1?type=model")
     expect(page.get_by_test_id("files-table")).to_be_visible()
-    _screenshot(page, "version")
+    screenshot_both_themes(page, "artifacts-version")
 
     page.goto(artifact_site.url + "/artifacts/resnet/v1?type=model&tab=lineage")
     expect(page.get_by_test_id(f"lineage-node-run:{artifact_site.runs['evaluate']}")).to_be_visible()
-    _screenshot(page, "lineage")
+    screenshot_both_themes(page, "artifacts-lineage")
 
     page.get_by_test_id("language-select").select_option("zh")
     expect(page.get_by_test_id("tab-lineage")).to_have_text("血缘")

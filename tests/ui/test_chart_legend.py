@@ -7,19 +7,7 @@ import re
 
 from playwright.sync_api import Locator, Page, expect
 
-from .conftest import SCREENSHOTS, STEPS, UISite
-
-
-def _screenshot(page: Page, name: str) -> None:
-    """Both themes of the page as it is now, at the viewport's size (1440x900)."""
-    SCREENSHOTS.mkdir(exist_ok=True)
-    toggle = page.get_by_test_id("theme-toggle")
-    for _ in range(2):
-        scheme = toggle.get_attribute("data-scheme")
-        page.wait_for_timeout(300)  # charts are redrawn in the new theme's colours
-        page.screenshot(path=str(SCREENSHOTS / f"legend-{name}-{scheme}.png"))
-        toggle.click()
-        expect(toggle).not_to_have_attribute("data-scheme", scheme or "")
+from .conftest import STEPS, UISite, screenshot_both_themes
 
 
 def _check_legend(page: Page, chart: Locator) -> None:
@@ -47,7 +35,7 @@ def test_the_run_page_legend_shows_last_values_until_the_cursor_is_on_the_chart(
         slider.press("ArrowRight")
     expect(slider).to_have_attribute("aria-valuenow", "0.6")
     _check_legend(page, loss)
-    _screenshot(page, "run")
+    screenshot_both_themes(page, "legend-run")
 
 
 def test_the_compare_legend_shows_last_values_until_the_cursor_is_on_the_chart(page: Page, ui_site: UISite):
@@ -56,4 +44,4 @@ def test_the_compare_legend_shows_last_values_until_the_cursor_is_on_the_chart(p
     chart = page.get_by_test_id("compare-chart-train/loss")
     expect(chart).to_have_attribute("data-series-points", f"{STEPS},{STEPS}")
     _check_legend(page, chart)
-    _screenshot(page, "compare")
+    screenshot_both_themes(page, "legend-compare")

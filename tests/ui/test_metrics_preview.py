@@ -18,7 +18,7 @@ from playwright.sync_api import Page, Route, expect
 from tests.factories import make_run, metric_event
 from tests.fixtures.live_server import LiveViewer, start_viewer, stop_viewer, wait_until
 
-from .conftest import SCREENSHOTS
+from .conftest import screenshot_both_themes
 
 ROWS = 20_000  # ~2.5 MB of events: far more rows than a sample (4,096 lines) holds
 
@@ -65,17 +65,6 @@ def hold_exact_requests(page: Page) -> list[Route]:
     return held
 
 
-def screenshot_both_themes(page: Page, name: str) -> None:
-    SCREENSHOTS.mkdir(exist_ok=True)
-    html = page.locator("html")
-    for scheme in ("light", "dark"):
-        if html.get_attribute("data-mantine-color-scheme") != scheme:
-            page.get_by_test_id("theme-toggle").click()
-        expect(html).to_have_attribute("data-mantine-color-scheme", scheme)
-        page.wait_for_timeout(300)  # charts redraw with the theme's colours
-        page.screenshot(path=str(SCREENSHOTS / f"{name}-{scheme}.png"))
-    page.get_by_test_id("theme-toggle").click()
-    expect(html).to_have_attribute("data-mantine-color-scheme", "light")
 
 
 def test_a_sample_is_drawn_first_then_replaced_by_the_exact_chart(page: Page, big_run: BigRun):

@@ -29,7 +29,7 @@ from tests.fixtures.live_server import LiveViewer, start_viewer, stop_viewer
 from tests.fixtures.sshd import SshServer, start_sshd, stop_sshd
 from tests.remote.conftest import VENV_NAME, make_remote_venv
 
-from .conftest import SCREENSHOTS
+from .conftest import SCREENSHOTS, screenshot_both_themes
 
 SHOTS = SCREENSHOTS / "remote"
 START_TIMEOUT_MS = 90_000
@@ -95,17 +95,6 @@ def site(remote_side: RemoteSide, tmp_path_factory: pytest.TempPathFactory) -> I
         stop_viewer(viewer)
 
 
-def shoot(page: Page, name: str) -> None:
-    """Screenshots of the page as it is, in the light and the dark theme (then back to light)."""
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    html = page.locator("html")
-    for scheme in ("light", "dark"):
-        if html.get_attribute("data-mantine-color-scheme") != scheme:
-            page.get_by_test_id("theme-toggle").click()
-            expect(html).to_have_attribute("data-mantine-color-scheme", scheme)
-        page.screenshot(path=str(SHOTS / f"{name}-{scheme}.png"))
-    page.get_by_test_id("theme-toggle").click()
-    expect(html).to_have_attribute("data-mantine-color-scheme", "light")
 
 
 def fill_connect_form(page: Page, server: SshServer, *, port: int | None = None, user: str | None = None) -> None:
@@ -133,7 +122,7 @@ def test_a_wrong_port_or_user_is_explained_with_what_to_try(page: Page, site: Si
     expect(error).to_contain_text("Cannot reach the server")
     expect(error).to_contain_text("Connection refused")
     expect(page.get_by_test_id("remote-error-advice")).to_contain_text("check the host name and the port")
-    shoot(page, "error-wrong-port")
+    screenshot_both_themes(page, "error-wrong-port", folder=SHOTS)
 
     # A wrong user is refused only after the host key is trusted (nothing is sent before that).
     key = server.host_key()
@@ -149,12 +138,12 @@ def test_a_wrong_port_or_user_is_explained_with_what_to_try(page: Page, site: Si
         expect(error).to_contain_text("The server refused the key")
         expect(page.get_by_test_id("remote-error-advice")).to_contain_text("authorized_keys")
         expect(page.get_by_test_id("known-host")).to_contain_text(key.fingerprint)
-        shoot(page, "error-wrong-user")
+        screenshot_both_themes(page, "error-wrong-user", folder=SHOTS)
         # Translated, advice included.
         page.get_by_test_id("language-select").select_option("zh")
         expect(error).to_contain_text("服务器拒绝了密钥")
         expect(page.get_by_test_id("remote-error-advice")).to_contain_text("可以尝试")
-        shoot(page, "error-wrong-user-zh")
+        screenshot_both_themes(page, "error-wrong-user-zh", folder=SHOTS)
         page.get_by_test_id("language-select").select_option("en")
     finally:
         requests.delete(f"{site.url}/api/remote/known-hosts",
@@ -174,7 +163,7 @@ def test_the_wizard_connects_starts_opens_and_stops_the_remote_viewer(page: Page
     fill_connect_form(page, server)
     page.get_by_test_id("remote-save").check()
     page.get_by_test_id("remote-save-name").fill("lab box")
-    shoot(page, "1-connect")
+    screenshot_both_themes(page, "1-connect", folder=SHOTS)
     page.get_by_test_id("remote-connect").click()
 
     # 2. The host key is unknown: its fingerprint is shown until the user trusts it.
@@ -182,7 +171,7 @@ def test_the_wizard_connects_starts_opens_and_stops_the_remote_viewer(page: Page
     key = server.host_key()
     expect(page.get_by_test_id("host-key-fingerprint")).to_have_text(key.fingerprint)
     expect(page.get_by_test_id("host-key-type")).to_have_text("ssh-ed25519")
-    shoot(page, "2-host-key")
+    screenshot_both_themes(page, "2-host-key", folder=SHOTS)
     page.get_by_test_id("host-key-accept").click()
 
     # 3. The environments of the remote side; the venv with runicorn is preselected.
@@ -195,13 +184,13 @@ def test_the_wizard_connects_starts_opens_and_stops_the_remote_viewer(page: Page
     expect(row).to_contain_text("config file")
     expect(row.get_by_test_id("environment-default")).to_be_visible()
     expect(row.get_by_role("radio")).to_be_checked()
-    shoot(page, "3-environment")
+    screenshot_both_themes(page, "3-environment", folder=SHOTS)
     page.get_by_test_id("env-next").click()
 
     # 4. Review (the storage root filled in from the remote config) and start, with a spinner.
     expect(wizard).to_have_attribute("data-step", "review")
     expect(page.get_by_test_id("remote-root")).to_have_value(str(remote.root))
-    shoot(page, "4-review")
+    screenshot_both_themes(page, "4-review", folder=SHOTS)
     page.get_by_test_id("viewer-start").click()
     expect(page.get_by_test_id("viewer-starting")).to_be_visible()
     page.screenshot(path=str(SHOTS / "4-starting-light.png"))
@@ -223,7 +212,7 @@ def test_the_wizard_connects_starts_opens_and_stops_the_remote_viewer(page: Page
     page.reload()
     expect(wizard).to_have_attribute("data-step", "panel")
     expect(page.get_by_test_id("viewer-status")).to_have_attribute("data-status", "running")
-    shoot(page, "5-panel")
+    screenshot_both_themes(page, "5-panel", folder=SHOTS)
 
     # The tunnelled URL opens the remote viewer in a new tab: the remote runs are listed there.
     with page.context.expect_page() as opened:
@@ -251,7 +240,7 @@ def test_the_wizard_connects_starts_opens_and_stops_the_remote_viewer(page: Page
     expect(page.get_by_test_id("health-overall")).to_have_text("connected, no viewer")
     with pytest.raises(requests.ConnectionError):
         requests.get(url + "/api/health", timeout=5)
-    shoot(page, "7-stopped")
+    screenshot_both_themes(page, "7-stopped", folder=SHOTS)
 
     # Disconnect: back to the form, which now lists the saved connection and the trusted key.
     page.get_by_test_id("panel-disconnect").click()
@@ -264,4 +253,4 @@ def test_the_wizard_connects_starts_opens_and_stops_the_remote_viewer(page: Page
     expect(page.get_by_test_id("remote-port")).to_have_value(str(server.port))
     expect(page.get_by_test_id("remote-key-path")).to_have_value(str(server.key_path))
     assert requests.get(f"{site.url}/api/remote/connections", timeout=10).json()["total"] == 0
-    shoot(page, "8-saved-connection")
+    screenshot_both_themes(page, "8-saved-connection", folder=SHOTS)

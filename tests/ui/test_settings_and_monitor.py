@@ -21,7 +21,7 @@ from playwright.sync_api import Page, expect
 
 from tests.fixtures.live_server import LiveViewer, start_viewer, stop_viewer, wait_until
 
-from .conftest import REPO_ROOT, SCREENSHOTS
+from .conftest import REPO_ROOT, SCREENSHOTS, screenshot_both_themes
 
 FAKE_NVML_SITE = Path(__file__).resolve().parent / "fake_nvml_site"
 
@@ -71,16 +71,6 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SettingsSite]:
         stop_viewer(viewer)
 
 
-def screenshot_both_themes(page: Page, name: str) -> None:
-    """Full-page screenshots in the light and the dark theme (switched by the header's toggle)."""
-    SCREENSHOTS.mkdir(exist_ok=True)
-    html = page.locator("html")
-    for scheme in ("light", "dark"):
-        if html.get_attribute("data-mantine-color-scheme") != scheme:
-            page.get_by_test_id("theme-toggle").click()
-        expect(html).to_have_attribute("data-mantine-color-scheme", scheme)
-        page.wait_for_timeout(300)  # charts redraw with the theme's colours
-        page.screenshot(path=str(SCREENSHOTS / f"{name}-{scheme}.png"), full_page=True)
 
 
 def test_an_invalid_root_shows_the_api_error_and_changes_nothing(page: Page, site: SettingsSite, tmp_path: Path):
@@ -98,7 +88,7 @@ def test_an_invalid_root_shows_the_api_error_and_changes_nothing(page: Page, sit
         expect(page.get_by_test_id("root-error")).to_contain_text("Nothing was changed")
         expect(page.get_by_test_id("root-switched")).to_have_count(0)
         expect(page.get_by_test_id("effective-root")).to_have_text(before_config["storage"])
-    screenshot_both_themes(page, "settings-root-refused")
+    screenshot_both_themes(page, "settings-root-refused", full_page=True)
 
     assert site.config() == before_config
     assert site.listed_ids() == before_ids
@@ -158,7 +148,7 @@ def test_a_saved_ssh_connection_is_listed_without_its_secret_then_deleted(page: 
     expect(page.locator("body")).not_to_contain_text(secret)
     assert secret not in site.viewer.get("/api/config/ssh_connections").text
     assert secret not in site.config_file.read_text()  # encrypted at rest
-    screenshot_both_themes(page, "settings-ssh")
+    screenshot_both_themes(page, "settings-ssh", full_page=True)
 
     # Editing keeps the remembered password when the field is left empty.
     row.get_by_test_id("conn-edit").click()
@@ -213,7 +203,7 @@ def test_the_settings_page_shows_the_server_and_its_metrics_cache(page: Page, si
     expect(page.get_by_test_id("cache-entries")).to_have_text(f"{stats['size']} / {stats['max_size']}")
     expect(page.get_by_test_id("cache-hits")).to_have_text(f"{stats['hits']} ({stats['hit_rate'] * 100:.1f} %)")
     expect(page.get_by_test_id("admin-link")).to_have_attribute("href", "/admin/")
-    screenshot_both_themes(page, "settings")
+    screenshot_both_themes(page, "settings", full_page=True)
 
 
 def test_theme_and_language_chosen_in_settings_are_the_shells(page: Page, site: SettingsSite):
@@ -229,7 +219,7 @@ def test_theme_and_language_chosen_in_settings_are_the_shells(page: Page, site: 
     expect(html).to_have_attribute("data-mantine-color-scheme", "dark")
     expect(html).to_have_attribute("lang", "zh-CN")
     expect(page.get_by_role("link", name="监控")).to_be_visible()
-    screenshot_both_themes(page, "settings-zh")
+    screenshot_both_themes(page, "settings-zh", full_page=True)
 
 
 def test_without_a_gpu_the_monitor_says_why(page: Page, site: SettingsSite):
@@ -240,7 +230,7 @@ def test_without_a_gpu_the_monitor_says_why(page: Page, site: SettingsSite):
     expect(page.get_by_test_id("no-gpu-reason")).to_have_text(f"No GPU: {answer['reason']}")
     expect(page.get_by_test_id("socket-state")).to_have_attribute("data-state", "open")
     expect(page.get_by_test_id("gpu-card")).to_have_count(0)
-    screenshot_both_themes(page, "monitor-no-gpu")
+    screenshot_both_themes(page, "monitor-no-gpu", full_page=True)
 
 
 # --- a viewer whose NVML is faked at the pynvml boundary ------------------------------------
@@ -308,7 +298,7 @@ def test_the_monitor_shows_each_gpu_and_links_its_processes_to_runs(page: Page, 
     expect(x_entry).to_be_hidden()
     # The other card's process is no run of this host.
     expect(cards.nth(1).locator("tr[data-pid='4999999']")).to_contain_text("not a running run")
-    screenshot_both_themes(page, "monitor-gpus")
+    screenshot_both_themes(page, "monitor-gpus", full_page=True)
 
     cards.nth(0).get_by_test_id("gpu-process-run").click()
     expect(page).to_have_url(f"{gpu_site.viewer.url}/runs/{gpu_site.training_run}")
