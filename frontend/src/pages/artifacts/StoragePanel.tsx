@@ -1,4 +1,3 @@
-import type { ReactNode } from "react";
 import { Center, Group, Loader, Paper, Progress, SimpleGrid, Stack, Table, Text, Title } from "@mantine/core";
 import { useQuery } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
@@ -7,19 +6,7 @@ import { ErrorAlert } from "../../components/ErrorAlert";
 import { formatBytes } from "../../lib/format";
 import { formatRatio, typeRows } from "./format";
 import { statsQuery } from "./queries";
-
-function Figure({ label, children, testId }: { label: string; children: ReactNode; testId?: string }) {
-  return (
-    <div data-testid={testId}>
-      <Text size="xs" c="dimmed" tt="uppercase" fw={600}>
-        {label}
-      </Text>
-      <Text size="lg" fw={600}>
-        {children}
-      </Text>
-    </div>
-  );
-}
+import { Fact } from "../../components/Fact";
 
 /** The figures of `/api/artifacts/stats`: totals, what deduplication saved, and the split by type. */
 export function StorageFigures({ stats }: { stats: ArtifactStats }) {
@@ -28,10 +15,10 @@ export function StorageFigures({ stats }: { stats: ArtifactStats }) {
   return (
     <Stack gap="md">
       <SimpleGrid cols={2} spacing="sm">
-        <Figure label={t("artifacts.totalArtifacts")} testId="stats-artifacts">{stats.total_artifacts}</Figure>
-        <Figure label={t("artifacts.totalVersions")} testId="stats-versions">{stats.total_versions}</Figure>
-        <Figure label={t("artifacts.totalSize")} testId="stats-size">{formatBytes(stats.total_size_bytes)}</Figure>
-        <Figure label={t("artifacts.totalFiles")} testId="stats-files">{stats.total_files}</Figure>
+        <Fact size="lg" label={t("artifacts.totalArtifacts")} testId="stats-artifacts">{stats.total_artifacts}</Fact>
+        <Fact size="lg" label={t("artifacts.totalVersions")} testId="stats-versions">{stats.total_versions}</Fact>
+        <Fact size="lg" label={t("artifacts.totalSize")} testId="stats-size">{formatBytes(stats.total_size_bytes)}</Fact>
+        <Fact size="lg" label={t("artifacts.totalFiles")} testId="stats-files">{stats.total_files}</Fact>
       </SimpleGrid>
       {stats.dedup_enabled ? (
         <Stack gap={6}>

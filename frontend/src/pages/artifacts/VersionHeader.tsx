@@ -5,19 +5,7 @@ import { Link } from "react-router-dom";
 import type { VersionDetail } from "../../api/artifacts";
 import { formatBytes, formatTime } from "../../lib/format";
 import { AliasBadges, TypeBadge, VersionStatusBadge } from "./badges";
-
-function Fact({ label, children, testId }: { label: string; children: ReactNode; testId?: string }) {
-  return (
-    <div data-testid={testId}>
-      <Text size="xs" c="dimmed" tt="uppercase" fw={600}>
-        {label}
-      </Text>
-      <Text size="sm">
-        {children}
-      </Text>
-    </div>
-  );
-}
+import { Fact } from "../../components/Fact";
 
 export function VersionHeader({ detail, actions }: { detail: VersionDetail; actions: ReactNode }) {
   const { t } = useTranslation();

@@ -1,21 +1,10 @@
-import type { ReactNode } from "react";
 import { Badge, Group, Paper, SimpleGrid, Stack, Text, Title } from "@mantine/core";
 import { useTranslation } from "react-i18next";
 import type { RunDetail } from "../../api/types";
 import { StatusBadge } from "../../components/StatusBadge";
 import { formatDuration, formatNumber, formatTime } from "../../lib/format";
 import classes from "./RunHeader.module.css";
-
-function Fact({ label, children, testId }: { label: string; children: ReactNode; testId?: string }) {
-  return (
-    <div data-testid={testId}>
-      <Text size="xs" c="dimmed" tt="uppercase" fw={600}>
-        {label}
-      </Text>
-      <Text size="sm">{children}</Text>
-    </div>
-  );
-}
+import { Fact } from "../../components/Fact";
 
 export function LiveIndicator() {
   const { t } = useTranslation();
