@@ -211,3 +211,18 @@ def test_manifest_written_by_the_sdk_lists_the_file(storage_root, tmp_path):
     run.finish()
     manifest = json.loads((storage_root / "artifacts" / "model" / "m" / "v1" / "manifest.json").read_text())
     assert [f["path"] for f in manifest["files"]] == ["secrets.key"]
+
+
+@pytest.mark.django_db
+def test_a_summary_linked_outside_is_not_indexed(api, storage_root, reindex, tmp_path):
+    secret = tmp_path / "secret.json"
+    secret.write_text(json.dumps({"aws_key": "TOP-SECRET-AWS"}))
+    run = _sdk_run(storage_root)
+    _relink(run.run_dir / "summary.json", secret)
+    reindex()
+
+    detail = api.get(f"/api/runs/{run.id}")
+    v2 = api.get(f"/api/v2/experiments/{run.id}")
+
+    assert detail.status_code == 200 and v2.status_code == 200
+    assert SECRET not in detail.content.decode() + v2.content.decode()
