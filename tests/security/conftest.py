@@ -8,6 +8,8 @@ from pathlib import Path
 import pytest
 from runicorn import lifecycle
 
+from tests.team.conftest import team  # noqa: F401 - the team profile switched on for a test
+
 
 @pytest.fixture(autouse=True)
 def _no_run_left_open() -> Iterator[None]:
