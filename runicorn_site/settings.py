@@ -275,7 +275,7 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = envint("RUNICORN_MAX_BODY_BYTES", 1024 * 1024, min
 
 REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["apps.common.bodies.JSONParser"],  # size and depth limits
     # The embedded profile serves one person on loopback: no login, so no CSRF dance for curl.
     # Both stand aside unless RUNICORN_AUTH=required; the token class first, so that a request
     # without credentials gets 401 (with WWW-Authenticate), not 403. Access rules: apps.accounts.access.

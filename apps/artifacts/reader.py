@@ -19,7 +19,9 @@ from runicorn.artifacts import paths, store
 from runicorn.artifacts import records as rec
 from runicorn.artifacts.runlink import read_entries
 
-from apps.runs.models import Run
+from apps.common.paths import NotContained, contained
+from apps.runs.lookup import get_run
+from apps.system.errors import NotFound
 
 
 class ArtifactMissing(LookupError):
@@ -87,7 +89,10 @@ def iter_artifacts(root: Path, type_: str | None = None) -> list[Artifact]:
 def get_artifact(root: Path, name: str, type_: str | None) -> Artifact:
     type_ = type_ or store.find_type(root, name)
     adir = paths.artifact_dir(root, type_, name) if type_ else None
-    index = _read_index_cached(adir) if adir else None
+    try:
+        index = _read_index_cached(contained(adir, root=root)) if adir else None
+    except NotContained:
+        index = None  # an artifact directory linked to elsewhere is not ours to show
     if index is None:
         raise ArtifactMissing(f"Artifact not found: {name}" + (f" (type={type_})" if type_ else ""))
     return Artifact(type_, name, adir, index)  # type: ignore[arg-type]
@@ -123,11 +128,15 @@ def list_versions(root: Path, name: str, type_: str | None = None) -> list[dict[
     ]
 
 
-def _version_dir(art: Artifact, version: int) -> Path:
-    vdir = art.path / f"v{version}"
-    if not (vdir / paths.METADATA_FILE).is_file():
-        raise ArtifactMissing(f"Version not found: {art.name}:v{version}")
-    return vdir
+def _version_dir(root: Path, art: Artifact, version: int) -> Path:
+    """The version's directory, resolved; it must lie inside the storage root."""
+    try:
+        vdir = contained(art.path / f"v{version}", root=root)
+        if contained(vdir, paths.METADATA_FILE, root=root).is_file():
+            return vdir
+    except NotContained:
+        pass
+    raise ArtifactMissing(f"Version not found: {art.name}:v{version}")
 
 
 _DETAIL_KEYS = tuple(k for k in rec.METADATA_KEYS if k != "parent_artifacts")
@@ -135,7 +144,7 @@ _DETAIL_KEYS = tuple(k for k in rec.METADATA_KEYS if k != "parent_artifacts")
 
 def version_detail(root: Path, name: str, version: int, type_: str | None = None) -> dict[str, Any]:
     art = get_artifact(root, name, type_)
-    vdir = _version_dir(art, version)
+    vdir = _version_dir(root, art, version)
     meta = rec.read_metadata(vdir)
     if meta is None:
         raise ArtifactMissing(f"Version not found: {name}:v{version} (metadata.json is unreadable)")
@@ -156,17 +165,17 @@ def version_detail(root: Path, name: str, version: int, type_: str | None = None
 
 def version_files(root: Path, name: str, version: int, type_: str | None = None) -> dict[str, Any]:
     art = get_artifact(root, name, type_)
-    vdir = _version_dir(art, version)
+    vdir = _version_dir(root, art, version)
     manifest = rec.read_manifest(vdir)
-    files_dir = vdir / paths.FILES_DIR
+    files_dir = art.path / f"v{version}" / paths.FILES_DIR
     files = []
     for entry in manifest["files"]:
         try:
             member = paths.clean_member_path(entry["path"])
-            layout.safe_join(files_dir, member)  # refuses a path that resolves outside the version
+            real = contained(vdir, paths.FILES_DIR, member, root=root)
             # Shown as the reference shows it: under the root as configured, symlinks unresolved.
-            absolute = str(files_dir / member) if (files_dir / member).is_file() else None
-        except layout.InvalidName:
+            absolute = str(files_dir / member) if real.is_file() else None
+        except (layout.InvalidName, NotContained):
             absolute = None  # a manifest entry pointing outside the version is never served
         files.append({**entry, "absolute_path": absolute, "is_remote": False})
     return {
@@ -190,27 +199,19 @@ class StoredFile:
 def stored_file(root: Path, name: str, version: int, member: str, type_: str | None = None) -> StoredFile:
     """A file of a version listed in its manifest; raises ``InvalidName`` for paths that escape."""
     art = get_artifact(root, name, type_)
-    vdir = _version_dir(art, version)
+    vdir = _version_dir(root, art, version)
     member = paths.clean_member_path(member)
     entry = next((f for f in rec.read_manifest(vdir)["files"] if f["path"] == member), None)
-    path = layout.safe_join(vdir / paths.FILES_DIR, member)
-    if entry is None or not path.is_file():
+    try:
+        path = contained(vdir, paths.FILES_DIR, member, root=root)
+    except NotContained:
+        path = None  # inside the version only: a files/ linked to /etc serves nothing
+    if entry is None or path is None or not path.is_file():
         raise ArtifactMissing(f"File not found: {member} in {art.name}:v{version}")
     return StoredFile(path, entry["size"], entry["digest"])
 
 
 # ---- a run's artifacts --------------------------------------------------------------------
-def find_run_dir(root: Path, run_id: str) -> Path | None:
-    """The run's directory from the index, else by a scandir walk (a run the index has not seen)."""
-    row = Run.objects.filter(run_id=run_id).values_list("run_dir", flat=True).first()
-    if row and os.path.isdir(row):
-        return Path(row)
-    for loc in layout.iter_run_dirs(root):
-        if loc.run_id == run_id:
-            return loc.path
-    return None
-
-
 def _summary(root: Path, entry: dict[str, Any]) -> dict[str, Any]:
     name, type_, version = entry["name"], entry["type"], entry["version"]
     meta = None
@@ -233,9 +234,11 @@ def _summary(root: Path, entry: dict[str, Any]) -> dict[str, Any]:
 
 
 def run_artifacts(root: Path, run_id: str) -> dict[str, list[dict[str, Any]]]:
-    run_dir = find_run_dir(root, run_id) if layout.is_valid_run_id(run_id) else None
-    if run_dir is None:
-        raise ArtifactMissing(f"Run not found: {run_id}")
+    # The index only, like every run lookup: an unknown id no longer walks the whole root.
+    try:
+        _, run_dir = get_run(run_id, include_deleted=True)
+    except NotFound:
+        raise ArtifactMissing(f"Run not found: {run_id}") from None
     return {
         "created": [_summary(root, e) for e in read_entries(run_dir, layout.ARTIFACTS_CREATED_FILE)],
         "used": [_summary(root, e) for e in read_entries(run_dir, layout.ARTIFACTS_USED_FILE)],

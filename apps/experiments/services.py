@@ -9,8 +9,8 @@ from typing import Any
 from runicorn import layout
 
 from apps.runs import services as run_services
-from apps.runs.models import Run
-from apps.runs.storage import get_storage_root
+from apps.runs.lookup import get_run
+from apps.system.errors import NotFound
 
 from . import metrics_summary, presenters
 
@@ -23,14 +23,6 @@ FILE_COUNT_LIMIT = 100_000
 
 class InvalidRequest(ValueError):
     """Input that the API answers with 400 and this message as ``detail``."""
-
-
-def _run_path(row: dict[str, Any]) -> Path | None:
-    """The run's directory inside the storage root, or None when the indexed path escapes it."""
-    try:
-        return layout.safe_join(get_storage_root(), row["project"], row["name"], layout.RUNS_DIR, row["run_id"])
-    except layout.InvalidName:
-        return None
 
 
 def count_files(path: Path, limit: int = FILE_COUNT_LIMIT) -> int:
@@ -55,13 +47,12 @@ def count_files(path: Path, limit: int = FILE_COUNT_LIMIT) -> int:
 
 def get_experiment(exp_id: str) -> dict[str, Any] | None:
     """The detail of a run (deleted ones included, flagged), or None when it is not indexed."""
-    if not layout.is_valid_run_id(exp_id):
+    try:
+        run, path = get_run(exp_id, include_deleted=True)
+    except NotFound:
         return None
-    row = Run.objects.filter(run_id=exp_id).values(*presenters.DETAIL_COLUMNS).first()
-    if row is None:
-        return None
-    path = _run_path(row)
-    if path is None or not path.is_dir():
+    row = {column: getattr(run, column) for column in presenters.DETAIL_COLUMNS}
+    if not path.is_dir():
         return {"experiment": presenters.experiment_detail(row), "metrics_summary": metrics_summary.empty(),
                 "environment_available": False, "file_count": 0}
     return {

@@ -26,6 +26,8 @@ from typing import Any, Literal, TypeVar
 
 from django.conf import settings
 
+from apps.common.paths import contained
+
 from . import preview as sampling
 from .parsing import parse_block
 from .preview import FileKey
@@ -90,7 +92,8 @@ class RunMetrics:
 
     def _refresh(self) -> Outcome:
         try:
-            fd = os.open(self.path, os.O_RDONLY | os.O_NONBLOCK)  # O_NONBLOCK: a FIFO must not hang us
+            # Resolved at each open (a symlink planted later is refused); O_NONBLOCK: a FIFO must not hang us.
+            fd = os.open(contained(self.path.parent, self.path.name), os.O_RDONLY | os.O_NONBLOCK)
         except OSError:
             return self._gone()
         try:

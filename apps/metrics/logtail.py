@@ -14,6 +14,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from apps.common.paths import NotContained, contained
+
 _PREFIX = re.compile(r"^\d{2}:\d{2}:\d{2} \| ")
 BACKWARD_CHUNK = 64 * 1024
 MAX_READ = 4 << 20  # bytes read per call while catching up, so one call never holds much
@@ -44,13 +46,20 @@ class LogTail:
         self.offset = 0
         self.ident: tuple[int, int] | None = None
 
+    def _real(self) -> Path:
+        # Resolved at every open: a logs.txt replaced by a symlink to elsewhere is never read.
+        return contained(self.path.parent, self.path.name)
+
     def exists(self) -> bool:
-        return self.path.is_file()
+        try:
+            return self._real().is_file()
+        except NotContained:
+            return False
 
     def start(self, last: int) -> tuple[list[str], bool]:
         """At most the ``last`` non-blank complete lines, and whether older ones were left out."""
         try:
-            with open(self.path, "rb") as fh:
+            with open(self._real(), "rb") as fh:
                 st = os.fstat(fh.fileno())
                 self.ident = (st.st_dev, st.st_ino)
                 end = st.st_size
@@ -75,7 +84,7 @@ class LogTail:
     def read_new(self) -> TailResult:
         """Complete lines appended since the last call."""
         try:
-            with open(self.path, "rb") as fh:
+            with open(self._real(), "rb") as fh:
                 st = os.fstat(fh.fileno())
                 restarted = False
                 if (st.st_dev, st.st_ino) != self.ident or st.st_size < self.offset:

@@ -21,6 +21,8 @@ from pathlib import Path
 
 from django.conf import settings
 
+from apps.common.paths import contained
+
 from .parsing import parse_block
 from .table import MetricTable
 
@@ -95,7 +97,7 @@ def min_bytes() -> int:
 def sample_table(path: Path) -> tuple[FileKey, MetricTable] | None:
     """A table of a sample of ``path``'s lines, or None for a file too small to need one."""
     try:
-        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)  # O_NONBLOCK: a FIFO must not hang us
+        fd = os.open(contained(path.parent, path.name), os.O_RDONLY | os.O_NONBLOCK)  # a FIFO must not hang us
     except OSError:
         return None
     try:

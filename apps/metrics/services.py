@@ -11,8 +11,8 @@ from typing import Any
 import orjson
 from runicorn import layout
 
-from apps.runs.models import Run
-from apps.runs.storage import get_storage_root
+from apps.runs.lookup import get_run
+from apps.system.errors import NotFound
 
 from .cache import RunMetrics, get_cache
 from .payloads import fast_body, metrics_body
@@ -84,21 +84,11 @@ def parse_metric_names(raw: str | None) -> list[str] | None:
 
 def events_path(run_id: str) -> Path | None:
     """``events.jsonl`` of a run in the index (not deleted); None for an unknown or invalid id."""
-    if not layout.is_valid_run_id(run_id):
-        return None
-    row = Run.objects.filter(run_id=run_id, deleted=False).values_list("project", "name").first()
-    if row is None:
-        return None
     try:
-        run_dir = layout.safe_join(get_storage_root(), row[0], row[1], layout.RUNS_DIR, run_id)
-    except layout.InvalidName:
+        _, run_dir = get_run(run_id)
+    except NotFound:
         return None
     return run_dir / layout.EVENTS_FILE
-
-
-def run_dir_of(run_id: str) -> Path | None:
-    path = events_path(run_id)
-    return None if path is None else path.parent
 
 
 # ---------------------------------------------------------------------------- answers

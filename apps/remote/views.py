@@ -14,6 +14,7 @@ from rest_framework import exceptions
 from rest_framework.request import Request
 from rest_framework.views import APIView
 
+from apps.common.bodies import body_error
 from apps.runs.responses import json_response
 
 from . import schemas, services
@@ -24,10 +25,11 @@ log = logging.getLogger(__name__)
 
 class RemoteView(APIView):
     def handle_exception(self, exc: Exception) -> HttpResponse:
+        exc = body_error(exc) or exc
         if isinstance(exc, RemoteError):
             return json_response(exc.body(), exc.status)
         if isinstance(exc, exceptions.ParseError):
-            return json_response(invalid("The body is not valid JSON").body(), 400)
+            return json_response(invalid(f"The body is not valid JSON: {exc.detail}").body(), 400)
         if isinstance(exc, exceptions.APIException):  # 405, 415, ... from DRF itself
             body = {"success": False, "error": exc.default_code, "message": str(exc.detail)}
             return json_response(body, exc.status_code)

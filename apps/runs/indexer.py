@@ -8,6 +8,7 @@ plain functions, called by the watcher thread and directly by tests.
 from __future__ import annotations
 
 import logging
+import os
 import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -19,6 +20,7 @@ from django.db.models import F
 from django.dispatch import Signal
 from runicorn import layout, markers, records
 
+from apps.common.paths import is_inside
 from runicorn_site.dblocks import lock_in_transaction
 
 from .models import IndexState, Run
@@ -147,6 +149,36 @@ def _reread_if_written_meanwhile(pending: list[Run], known: dict[str, str], gene
     return fresh
 
 
+class _Containment:
+    """Which run directories resolve inside the root; each one outside is logged once per process.
+
+    A run directory (or a project or name folder above it) can be a symlink planted by anyone who
+    writes into the root; following it would index, and then serve, files from anywhere. Real
+    paths of the parent folders are remembered for one pass, so a run costs one ``lstat``.
+    """
+
+    _logged: set[str] = set()
+
+    def __init__(self, root: Path) -> None:
+        self.real_root = os.path.realpath(root)
+        self.parents: dict[str, str] = {}
+
+    def inside(self, path: Path) -> bool:
+        parent, name = os.path.split(os.fspath(path))
+        real_parent = self.parents.get(parent)
+        if real_parent is None:
+            real_parent = self.parents[parent] = os.path.realpath(parent)
+        full = os.path.join(real_parent, name)
+        real = os.path.realpath(full) if os.path.islink(full) else full
+        if is_inside(real, self.real_root):
+            return True
+        if str(path) not in self._logged:
+            self._logged.add(str(path))
+            log.warning("run directory %s resolves to %s, outside the storage root %s: not indexed",
+                        path, real, self.real_root)
+        return False
+
+
 def sync_index(root: Path, *, full: bool = False) -> SyncStats:
     """Reconcile the whole index with ``root``. ``full`` re-reads every run regardless of tokens."""
     started = time.monotonic()
@@ -158,7 +190,10 @@ def sync_index(root: Path, *, full: bool = False) -> SyncStats:
     known_dirs = dict(Run.objects.values_list("run_id", "run_dir"))
     seen: set[str] = set()
     pending: list[Run] = []
+    containment = _Containment(root)
     for loc in layout.iter_run_dirs(root):
+        if not containment.inside(loc.path):
+            continue
         if loc.run_id in seen:
             log.warning("duplicate run id %s at %s ignored", loc.run_id, loc.path)
             continue
@@ -201,12 +236,13 @@ def sync_locations(root: Path, locations: Iterable[layout.RunLocation]) -> SyncS
     now = time.time()
     pending: list[Run] = []
     gone: list[str] = []
+    containment = _Containment(root)
     with transaction.atomic():
         # The files are read under the lock: whoever writes last has also read the disk last.
         lock_in_transaction(INDEX_WRITE_LOCK)
         for loc in {loc.run_id: loc for loc in locations}.values():
             stats.scanned += 1
-            if not loc.path.is_dir():
+            if not loc.path.is_dir() or not containment.inside(loc.path):
                 gone.append(loc.run_id)
                 continue
             rec = records.read_run(loc)

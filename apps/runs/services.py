@@ -17,6 +17,7 @@ from typing import Any
 from runicorn import layout, markers
 
 from . import indexer
+from .lookup import run_path
 from .models import Run
 from .storage import get_storage_root
 
@@ -39,11 +40,6 @@ def check_run_ids(value: Any, limit: int = MAX_BATCH, noun: str = "delete") -> l
         if not layout.is_valid_run_id(run_id):
             raise InvalidRequest(f"Invalid run_id format: {run_id}")
     return list(dict.fromkeys(value))
-
-
-def _run_path(run: Run, root: Path) -> Path:
-    """The run's directory, refusing any indexed path that is not inside the storage root."""
-    return layout.safe_join(root, run.project, run.name, layout.RUNS_DIR, run.run_id)
 
 
 def _refresh(root: Path, runs: Iterable[Run]) -> None:
@@ -76,8 +72,8 @@ def _flip_marker(
             results[run_id] = {"success": False, "error": wrong_state}
         else:
             try:
-                change(run, _run_path(run, root))
-            except (OSError, layout.InvalidName) as exc:
+                change(run, run_path(run))
+            except OSError as exc:  # NotContained included
                 log.warning("%s: %s (%s)", run_id, failure, exc)
                 results[run_id] = {"success": False, "error": failure}
                 continue
@@ -134,12 +130,12 @@ def empty_recycle_bin(run_ids: list[str] | None = None) -> int:
     removed = []
     for run in runs:
         try:
-            path = _run_path(run, root)
+            path = run_path(run)
             # Re-check on disk: the marker is what makes a run deletable, not the index alone.
             if not (path / layout.DELETED_MARKER).exists():
                 continue
             _remove_run_dir(path)
-        except (OSError, layout.InvalidName) as exc:
+        except OSError as exc:  # NotContained included
             log.warning("permanent delete of %s failed: %s", run.run_id, exc)
             continue
         removed.append(run)

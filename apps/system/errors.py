@@ -10,6 +10,8 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
+from apps.common.bodies import body_error
+
 log = logging.getLogger(__name__)
 
 
@@ -26,6 +28,7 @@ class NotFound(exceptions.APIException):
 
 
 def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    exc = body_error(exc) or exc
     if isinstance(exc, exceptions.ParseError):
         return Response({"detail": f"Request body is not valid JSON: {exc.detail}"}, status=400)
     response = exception_handler(exc, context)

@@ -20,8 +20,9 @@ from typing import Any
 import orjson
 from runicorn import layout
 
+from apps.common.paths import contained
+from apps.runs.lookup import get_run
 from apps.runs.models import Run
-from apps.runs.storage import get_storage_root
 
 # Keys of a metrics event that are not metrics (the step, the time and the stage of the row).
 STEP_KEYS = ("global_step", "step")
@@ -38,17 +39,9 @@ class FoundRun:
     dir: Path
 
 
-def find_run(run_id: str) -> FoundRun | None:
-    """An indexed, not deleted run and its directory; None for an unknown or malformed id."""
-    if not layout.is_valid_run_id(run_id):
-        return None
-    row = Run.objects.filter(run_id=run_id, deleted=False).first()
-    if row is None:
-        return None
-    try:
-        return FoundRun(row, layout.safe_join(get_storage_root(), row.project, row.name, layout.RUNS_DIR, run_id))
-    except layout.InvalidName:
-        return None
+def find_run(run_id: str) -> FoundRun:
+    """An indexed, not deleted run and its directory; ``NotFound`` otherwise."""
+    return FoundRun(*get_run(run_id))
 
 
 def _loads(line: bytes) -> Any:
@@ -66,7 +59,7 @@ def iter_metric_events(path: Path, end: int | None = None) -> Iterator[tuple[dic
     types (images, ...) are skipped, as the viewer skips them everywhere.
     """
     try:
-        handle = open(path, "rb")  # noqa: SIM115 - closed below, also when the consumer stops early
+        handle = open(contained(path.parent, path.name), "rb")  # noqa: SIM115 - closed below, also on early stop
     except FileNotFoundError:
         return
     with handle:
@@ -178,9 +171,8 @@ def metric_stats(path: Path) -> dict[str, MetricStats]:
 
 def read_environment(run_dir: Path) -> dict[str, Any]:
     """The answer of ``GET /api/environment/{run_id}``, in the reference's shape."""
-    path = run_dir / layout.ENVIRONMENT_FILE
     try:
-        raw = path.read_bytes()
+        raw = contained(run_dir, layout.ENVIRONMENT_FILE).read_bytes()
     except FileNotFoundError:
         return {"available": False}
     except OSError as exc:

@@ -15,8 +15,8 @@ from apps.runs.storage import get_storage_root
 from apps.runs.watcher import get_watcher
 
 from . import schemas
-from .errors import BadRequest, NotFound
-from .exports import FoundRun, csv_chunks, find_run, read_environment
+from .errors import BadRequest
+from .exports import csv_chunks, find_run, read_environment
 from .gpu import read_telemetry
 from .report import markdown_report
 from .streaming import streaming_response
@@ -49,13 +49,6 @@ class GpuTelemetryView(APIView):
         return json_response(read_telemetry())
 
 
-def _run_or_404(run_id: str) -> FoundRun:
-    found = find_run(run_id)
-    if found is None:
-        raise NotFound("Run not found")
-    return found
-
-
 def _attachment(response: HttpResponse, filename: str) -> HttpResponse:
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
@@ -76,7 +69,7 @@ class ExportCsvView(APIView):
 
     @schemas.export_csv
     def get(self, request: Request, run_id: str) -> HttpResponse:
-        found = _run_or_404(run_id)
+        found = find_run(run_id)
         response = streaming_response(request, csv_chunks(found.dir / "events.jsonl"), "text/csv; charset=utf-8")
         return _attachment(response, f"{run_id}_metrics.csv")
 
@@ -89,7 +82,7 @@ class ExportReportView(APIView):
         report_format = request.query_params.get("format", "markdown")
         if report_format not in ("markdown", "md"):
             raise BadRequest("Format must be markdown")
-        found = _run_or_404(run_id)
+        found = find_run(run_id)
         response = HttpResponse(markdown_report(found), content_type="text/markdown; charset=utf-8")
         return _attachment(response, f"{run_id}_report.md")
 
@@ -97,4 +90,4 @@ class ExportReportView(APIView):
 class EnvironmentView(APIView):
     @schemas.environment
     def get(self, request: Request, run_id: str) -> HttpResponse:
-        return json_response(read_environment(_run_or_404(run_id).dir))
+        return json_response(read_environment(find_run(run_id).dir))

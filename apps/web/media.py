@@ -24,8 +24,10 @@ from django.http import FileResponse, HttpRequest, HttpResponse
 from django.views.decorators.http import require_GET
 from runicorn import layout
 
-from apps.metrics.services import run_dir_of
+from apps.common.paths import NotContained, contained
+from apps.runs.lookup import get_run
 from apps.runs.responses import json_response
+from apps.system.errors import NotFound
 
 INLINE_TYPES = {
     ".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".gif": "image/gif",
@@ -93,6 +95,7 @@ def list_images(events: Path) -> list[dict[str, Any]]:
     """The image events of ``events`` (an events.jsonl), remembered between calls."""
     key = str(events)
     try:
+        events = contained(events.parent, events.name)
         st = os.stat(events)
     except OSError:
         with _lock:
@@ -124,9 +127,9 @@ def media_file(run_dir: Path, rel: str) -> Path | None:
     if not parts or any(layout.segment_error(p, "path") for p in parts):
         return None
     try:
-        media = layout.safe_join(run_dir, layout.MEDIA_DIR)
-        target = layout.safe_join(media, *parts)
-    except layout.InvalidName:
+        media = contained(run_dir, layout.MEDIA_DIR)
+        target = contained(media, *parts)
+    except NotContained:
         return None
     if target == media or not target.is_file():
         return None
@@ -135,17 +138,19 @@ def media_file(run_dir: Path, rel: str) -> Path | None:
 
 @require_GET
 def run_images(request: HttpRequest, run_id: str) -> HttpResponse:
-    run_dir = run_dir_of(run_id)
-    if run_dir is None:
-        return json_response({"detail": "Run not found"}, status=404)
+    try:
+        _, run_dir = get_run(run_id)
+    except NotFound as exc:
+        return json_response({"detail": exc.detail}, status=404)
     return json_response({"images": list_images(run_dir / layout.EVENTS_FILE)})
 
 
 @require_GET
 def run_media(request: HttpRequest, run_id: str, path: str) -> HttpResponse:
-    run_dir = run_dir_of(run_id)
-    if run_dir is None:
-        return json_response({"detail": "Run not found"}, status=404)
+    try:
+        _, run_dir = get_run(run_id)
+    except NotFound as exc:
+        return json_response({"detail": exc.detail}, status=404)
     target = media_file(run_dir, path)
     if target is None:
         return json_response({"detail": "Media file not found"}, status=404)

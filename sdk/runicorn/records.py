@@ -8,6 +8,7 @@ from __future__ import annotations
 import errno
 import os
 import socket
+import stat
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Dict, List, Optional, Tuple
@@ -75,7 +76,11 @@ def _stat_files(base: str) -> Tuple[str, float, frozenset]:
     present = []
     for fname in _STAT_FILES:
         try:
-            st = os.stat(os.path.join(base, fname))
+            # lstat, and a symlink counts as absent: anyone who writes into the root could point a
+            # run's summary.json at any file the viewer can read, and the index would serve it.
+            st = os.lstat(os.path.join(base, fname))
+            if stat.S_ISLNK(st.st_mode):
+                raise FileNotFoundError(fname)
         except OSError:
             if fname in FINGERPRINT_FILES:
                 parts.append("-")

@@ -1,0 +1,29 @@
+"""Fixtures for the attack tests: runs written by the real SDK, and secrets outside the root."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from runicorn import lifecycle
+
+from tests.team.conftest import team  # noqa: F401 - the team profile switched on for a test
+
+
+@pytest.fixture(autouse=True)
+def _no_run_left_open() -> Iterator[None]:
+    yield
+    lifecycle.close_all("finished")
+    lifecycle.active = None
+
+
+@pytest.fixture
+def secrets_dir(tmp_path: Path) -> Path:
+    """What an attacker wants: a folder outside the storage root, like the viewer's config dir."""
+    path = tmp_path / "viewer-config"
+    path.mkdir()
+    (path / "secrets.key").write_text("TOP-SECRET-KEY\n")
+    (path / "events.jsonl").write_text('{"ts": 1.0, "type": "metrics", "data": {"secret": 31337, "global_step": 1}}\n')
+    (path / "environment.json").write_text('{"secret": "TOP-SECRET-ENV"}')
+    return path
