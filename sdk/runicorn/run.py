@@ -25,7 +25,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from . import layout, lifecycle
-from .config import resolve_storage_root
+from .config import describe_source, resolve_storage_root_source
 from .diskguard import DiskGuard
 from .jsonio import atomic_write_json, read_json
 from .runfiles import (
@@ -73,7 +73,7 @@ class Run:
             monitor_interval = check_interval(monitor_interval)  # refused before any file is written
         self.project = project
         self.name = name
-        self.storage_root = resolve_storage_root(storage)
+        self.storage_root, root_source = resolve_storage_root_source(storage)
         self.id = run_id or layout.new_run_id()
         self.run_dir = layout.run_dir(self.storage_root, project, name, self.id)
         resuming = self.run_dir.is_dir()
@@ -128,6 +128,7 @@ class Run:
         self._writer.add_after_drain(self._write_summary_if_dirty)
         self._writer.add_after_drain(self._retry_refused_docs)
         lifecycle.register(self)
+        _say_where(self, root_source, resuming)  # before the console capture: not a line of the run's log
         if capture_console:
             from .console import ConsoleCapture
 
@@ -456,3 +457,22 @@ class Run:
     def __repr__(self) -> str:
         return f"<runicorn.Run {self.project}/{self.name}/{self.id}>"
 
+
+def _say_where(run: Run, root_source: str, resuming: bool) -> None:
+    """One line on stderr: where the run is written, why there, and its URL when a viewer on this
+    machine serves that root (issue #19: "where did my runs go?"). ``RUNICORN_QUIET=1`` silences it."""
+    if os.environ.get("RUNICORN_QUIET", "").strip().lower() in ("1", "true", "yes", "on"):
+        return
+    try:
+        from .viewers import viewer_url_for
+
+        url = viewer_url_for(run.storage_root)
+    except Exception:  # a nicety: never a reason for init() to fail
+        url = None
+    where = f"runicorn: {'resuming' if resuming else 'writing'} run {run.project}/{run.name}/{run.id} in {run.run_dir}"
+    why = f" ({describe_source(root_source)})" if root_source != "argument" else ""
+    tail = f"; view it at {url}/runs/{run.id}" if url else "; `runicorn viewer` shows it"
+    try:
+        print(where + why + tail, file=sys.stderr, flush=True)
+    except (OSError, ValueError):  # stderr closed or redirected to a full disk
+        pass
