@@ -26,9 +26,11 @@ application = ProtocolTypeRouter(
 )
 
 if settings.RUNICORN_START_INDEXER:
+    from apps.config.follow import start_following
     from apps.runs.watcher import start_watcher
 
     start_watcher()
+    start_following()  # `runicorn config --set-user-root` moves a running viewer too
 
 if settings.RUNICORN_TASKS_EMBEDDED and settings.RUNICORN_EMBEDDED_BEAT:
     # No broker server in the embedded profile: the Celery beat schedule runs in this process.

@@ -49,8 +49,14 @@ def run_viewer(host: str = "127.0.0.1", port: int = 23300, storage: str | None =
     from .migrate import migrate
 
     migrate()
-    print(f"Runicorn viewer: storage root {root}", flush=True)
+    from runicorn.config import describe_source
+    from runicorn.viewers import announce
+
+    print(f"Runicorn viewer: storage root {root} ({describe_source(settings.RUNICORN_STORAGE_ROOT_SOURCE)})",
+          flush=True)
     print(f"Serving on http://{host}:{port}  (Ctrl+C to stop)", flush=True)
+    # rn.init on this machine prints the run's URL when its root is the one served here.
+    announce(f"http://{_local_host(host)}:{port}", root)
 
     from daphne.cli import CommandLineInterface
 
@@ -60,6 +66,15 @@ def run_viewer(host: str = "127.0.0.1", port: int = 23300, storage: str | None =
     except KeyboardInterrupt:
         pass
     return 0
+
+
+def _local_host(host: str) -> str:
+    # A wildcard bind is reached on this machine through loopback; IPv6 literals need brackets.
+    if host in ("", "0.0.0.0"):  # noqa: S104 - compared with, not bound to
+        return "127.0.0.1"
+    if host == "::":
+        return "[::1]"
+    return f"[{host}]" if ":" in host and not host.startswith("[") else host
 
 
 if __name__ == "__main__":

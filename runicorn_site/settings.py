@@ -10,7 +10,7 @@ import hashlib
 from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
-from runicorn.config import resolve_storage_root
+from runicorn.config import resolve_storage_root_source
 
 from . import profile
 from .envvars import envbool, envfloat, envint, envjson, envstr
@@ -18,7 +18,9 @@ from .envvars import envbool, envfloat, envint, envjson, envstr
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 # --- Runicorn ---------------------------------------------------------------------------------
-RUNICORN_STORAGE_ROOT = resolve_storage_root()
+# The same rules as the SDK's (runicorn.config), so both meet in one root with nothing configured;
+# the source says which rule chose it (shown on the page, and whether a config change is followed).
+RUNICORN_STORAGE_ROOT, RUNICORN_STORAGE_ROOT_SOURCE = resolve_storage_root_source()
 # Start the indexer's watcher thread with the ASGI application (off in unit tests, which call
 # the indexer directly).
 RUNICORN_START_INDEXER = envbool("RUNICORN_START_INDEXER", True)

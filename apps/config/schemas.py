@@ -26,9 +26,10 @@ get_config = extend_schema(
     tags=TAGS,
     responses={200: OpenApiResponse(
         obj(("user_root_dir", "storage", "config_file", "version"),
-            user_root_dir=STR, storage=STR, config_file=STR, version=STR),
+            user_root_dir=STR, storage=STR, storage_source=STR, config_file=STR, version=STR),
         "The configuration",
         [OpenApiExample("default", {"user_root_dir": "/data/runicorn", "storage": "/data/runicorn",
+                                    "storage_source": "user config",
                                     "config_file": "/home/me/.config/runicorn/config.json", "version": "0.6.0"})],
     )},
 )

@@ -9,10 +9,10 @@ from pathlib import Path
 from typing import Any
 
 import runicorn
-from runicorn.config import config_file_path, get_user_root_dir, set_user_root_dir
+from runicorn.config import SOURCE_USER_CONFIG, config_file_path, get_user_root_dir, set_user_root_dir
 
 from apps.runs import indexer
-from apps.runs.storage import get_storage_root, set_storage_root
+from apps.runs.storage import get_storage_root, get_storage_source, set_storage_root
 from apps.runs.watcher import get_watcher
 
 log = logging.getLogger(__name__)
@@ -33,6 +33,9 @@ def describe() -> dict[str, Any]:
     return {
         "user_root_dir": str(configured) if configured else "",
         "storage": str(get_storage_root()),
+        # Ours: why this root (argument, RUNICORN_DIR, user config, ./.runicorn, default). With an
+        # explicit root the viewer does not follow the config, and the page says so.
+        "storage_source": get_storage_source(),
         "config_file": str(config_file_path()),
         "version": runicorn.__version__,
     }
@@ -65,19 +68,24 @@ def check_root(raw: Any) -> Path:
     return path
 
 
+def serve_root(path: Path, source: str) -> None:
+    """Serve ``path`` from now on (chosen by rule ``source``); the index is rebuilt for it."""
+    previous = get_storage_root()
+    set_storage_root(path, source)
+    # Index now, so the answer's next list shows the new root's runs (the index forgets the old
+    # root's rows first); then the watcher, if running, moves its file watching to the new root.
+    stats = indexer.sync_index(path)
+    watcher = get_watcher()
+    if watcher is not None and watcher.is_alive():
+        watcher.request_rescan()
+    log.info("storage root switched from %s to %s (%d runs indexed)", previous, path, stats.scanned)
+
+
 def switch_user_root(raw: Any) -> dict[str, Any]:
     """Store the new root in the user config and serve it now: the index is rebuilt for it."""
     path = check_root(raw)
     saved = set_user_root_dir(str(path))
-    previous = get_storage_root()
-    set_storage_root(saved)
-    # Index now, so the answer's next list shows the new root's runs (the index forgets the old
-    # root's rows first); then the watcher, if running, moves its file watching to the new root.
-    stats = indexer.sync_index(saved)
-    watcher = get_watcher()
-    if watcher is not None and watcher.is_alive():
-        watcher.request_rescan()
-    log.info("storage root switched from %s to %s (%d runs indexed)", previous, saved, stats.scanned)
+    serve_root(saved, SOURCE_USER_CONFIG)
     return {
         "ok": True,
         "user_root_dir": str(saved),

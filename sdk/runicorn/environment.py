@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from . import layout
+from .diskguard import DiskGuard
 from .jsonio import atomic_write_json
 
 COMMAND_TIMEOUT = 3.0
@@ -157,12 +158,14 @@ def capture_environment(cwd: str | None = None) -> dict[str, Any]:
     return env
 
 
-def start_capture(run_dir: Path, cwd: str | None = None) -> threading.Thread:
+def start_capture(run_dir: Path, cwd: str | None = None, disk: DiskGuard | None = None) -> threading.Thread:
     """Capture on a daemon thread and write ``run_dir/environment.json``; join it to wait."""
+    guard = disk if disk is not None else DiskGuard(run_dir)
 
     def work() -> None:
         try:
-            atomic_write_json(run_dir / layout.ENVIRONMENT_FILE, capture_environment(cwd))
+            env = capture_environment(cwd)
+            guard.attempt(layout.ENVIRONMENT_FILE, lambda: atomic_write_json(run_dir / layout.ENVIRONMENT_FILE, env))
         except Exception:  # environment info is a nicety; never disturb the run for it
             import logging
 

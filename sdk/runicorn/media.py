@@ -6,6 +6,8 @@ by the small PNG encoder below (zlib + struct), so ``numpy`` alone is enough.
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import os
 import re
 import shutil
@@ -13,6 +15,7 @@ import struct
 import time
 import uuid
 import zlib
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -28,35 +31,47 @@ def media_file_name(key: str, suffix: str = ".png", now: float | None = None) ->
 
 
 def save_image(image: Any, media_dir: Path, key: str) -> str:
-    """Write ``image`` into ``media_dir``; returns the file name (not the path)."""
-    media_dir.mkdir(parents=True, exist_ok=True)
+    """Write ``image`` into ``media_dir``; returns the file name (not the path).
+
+    When the disk refuses it, the partly written file is removed before the error is raised.
+    """
     if isinstance(image, (str, os.PathLike)):
         source = Path(image)
         if not source.is_file():
-            raise FileNotFoundError(f"image file not found: {source}")
+            # errno and file name set: the run tells this (the caller's mistake) from a disk failure.
+            raise FileNotFoundError(errno.ENOENT, "image file not found", str(source))
         suffix = source.suffix.lower()
         name = media_file_name(key, suffix if suffix in _IMAGE_SUFFIXES else ".png")
-        shutil.copyfile(source, media_dir / name)
-        return name
+        return _write(media_dir, name, lambda path: shutil.copyfile(source, path))
     if isinstance(image, (bytes, bytearray, memoryview)):
         data = bytes(image)
         name = media_file_name(key, ".jpg" if data[:3] == b"\xff\xd8\xff" else ".png")
-        (media_dir / name).write_bytes(data)
-        return name
+        return _write(media_dir, name, lambda path: path.write_bytes(data))
     if _is_pil_image(image):
-        name = media_file_name(key)
-        image.save(media_dir / name, format="PNG")
-        return name
+        return _write(media_dir, media_file_name(key), lambda path: image.save(path, format="PNG"))
     if hasattr(image, "detach") and hasattr(image, "cpu"):  # torch tensor, without importing torch
         image = image.detach().cpu().numpy()
     if hasattr(image, "shape") and hasattr(image, "dtype"):
-        name = media_file_name(key)
-        _save_array(image, media_dir / name)
-        return name
+        arr = to_uint8_image(image)  # a bad shape raises before anything is written
+        return _write(media_dir, media_file_name(key), lambda path: _save_array(arr, path))
     raise TypeError(
         f"log_image: unsupported image type {type(image).__name__}; "
         "give a file path, PNG/JPEG bytes, a PIL image or a numpy array"
     )
+
+
+def _write(media_dir: Path, name: str, write: Callable[[Path], Any]) -> str:
+    # Not parents=True: a run directory somebody removed must stay removed.
+    media_dir.mkdir(exist_ok=True)
+    path = media_dir / name
+    try:
+        write(path)
+    except OSError:
+        # A full disk leaves a truncated image the viewer would show broken: remove it.
+        with contextlib.suppress(OSError):
+            path.unlink()
+        raise
+    return name
 
 
 def _is_pil_image(obj: Any) -> bool:

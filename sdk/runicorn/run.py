@@ -25,14 +25,14 @@ from collections.abc import Mapping
 from typing import Any
 
 from . import layout, lifecycle
-from .config import resolve_storage_root
+from .config import describe_source, resolve_storage_root_source
+from .diskguard import DiskGuard
 from .jsonio import atomic_write_json, read_json
 from .runfiles import (
     RunConfig,
     check_names,
     clean_metrics,
     config_dict,
-    end_with_newline,
     last_global_step,
     plain,
     tag_list,
@@ -73,17 +73,21 @@ class Run:
             monitor_interval = check_interval(monitor_interval)  # refused before any file is written
         self.project = project
         self.name = name
-        self.storage_root = resolve_storage_root(storage)
+        self.storage_root, root_source = resolve_storage_root_source(storage)
         self.id = run_id or layout.new_run_id()
         self.run_dir = layout.run_dir(self.storage_root, project, name, self.id)
         resuming = self.run_dir.is_dir()
-        self.run_dir.mkdir(parents=True, exist_ok=True)
+        # Every write below goes through this guard: a full, read-only or vanished disk is
+        # reported once per kind and never raised into the training loop (issue #15.2).
+        self._disk = DiskGuard(self.run_dir)
+        self._disk.attempt("the run directory", lambda: self.run_dir.mkdir(parents=True, exist_ok=True))
 
         self._pid = os.getpid()
         self._lock = threading.Lock()  # primary-metric state
         self._finish_lock = threading.Lock()  # only ever taken inside lifecycle.critical()
         self._meta_lock = threading.Lock()
         self._summary_lock = threading.Lock()
+        self._docs_lock = threading.Lock()  # meta.json / status.json writes and their retries
         self._closed = False
         self._forked = False
         self._warned_keys: set[str] = set()
@@ -92,6 +96,7 @@ class Run:
         self._best: tuple[Any, int] | None = None
         self._summary: dict[str, Any] = {}
         self._summary_dirty = False
+        self._refused_docs: dict[str, dict[str, Any]] = {}  # whole documents the disk refused
         self._console: Any = None
         self._env_thread: threading.Thread | None = None
         self._monitor: Any = None
@@ -104,24 +109,26 @@ class Run:
         if resuming:
             old_summary = read_json(self.run_dir / layout.SUMMARY_FILE)
             self._summary = old_summary if isinstance(old_summary, dict) else {}
+            # The writer puts a file a killed process left mid-line back on a fresh line.
             self._counter = itertools.count(last_global_step(self.run_dir / layout.EVENTS_FILE) + 1)
-            end_with_newline(self.run_dir / layout.EVENTS_FILE)
 
         self._write_meta()
         self._started_at = _time()
-        atomic_write_json(self.run_dir / layout.STATUS_FILE, {"status": "running", "started_at": self._started_at})
+        self._write_doc(layout.STATUS_FILE, {"status": "running", "started_at": self._started_at})
         old_config = read_json(self.run_dir / layout.CONFIG_FILE) if resuming else None
         initial = dict(old_config) if isinstance(old_config, dict) else {}
         initial.update(config_dict(config))
-        self.config = RunConfig(self.run_dir / layout.CONFIG_FILE, initial)
+        self.config = RunConfig(self.run_dir / layout.CONFIG_FILE, initial, disk=self._disk)
         if config is not None:
             self.config.update()
 
-        self._writer = RunWriter(self.run_dir, name=self.id)
+        self._writer = RunWriter(self.run_dir, name=self.id, disk=self._disk)
         self._events = self._writer.events
         self._wake_at = self._writer.wake_at
         self._writer.add_after_drain(self._write_summary_if_dirty)
+        self._writer.add_after_drain(self._retry_refused_docs)
         lifecycle.register(self)
+        _say_where(self, root_source, resuming)  # before the console capture: not a line of the run's log
         if capture_console:
             from .console import ConsoleCapture
 
@@ -134,7 +141,7 @@ class Run:
                 cwd: str | None = os.getcwd()
             except OSError:  # the working directory was removed
                 cwd = None
-            self._env_thread = start_capture(self.run_dir, cwd)
+            self._env_thread = start_capture(self.run_dir, cwd, disk=self._disk)
         if monitor_system:
             from .monitor import SystemMonitor
 
@@ -241,7 +248,8 @@ class Run:
             self._writer.logs.append(format_log_line(line, now))
 
     def log_image(self, key: str, image: Any, step: int | None = None, caption: str | None = None) -> str:
-        """Save an image under media/ and record an ``image`` event; returns ``media/<file>``.
+        """Save an image under media/ and record an ``image`` event; returns ``media/<file>``
+        (``""`` when the disk refused it: reported once on stderr, training goes on).
 
         ``image``: a file path (copied), PNG/JPEG bytes, a PIL image, or a numpy array (uint8
         H x W / H x W x 3 / H x W x 4, or floats in 0..1). Arrays are written as PNG, by Pillow
@@ -252,8 +260,11 @@ class Run:
             return ""
         from .media import save_image
 
-        file_name = save_image(image, self.run_dir / layout.MEDIA_DIR, key)
-        rel = f"{layout.MEDIA_DIR}/{file_name}"
+        saved: list[str] = []
+        if not self._disk.attempt(f"an image for {key!r}", lambda: saved.append(
+                save_image(image, self.run_dir / layout.MEDIA_DIR, key)), only_inside=self.storage_root):
+            return ""
+        rel = f"{layout.MEDIA_DIR}/{saved[0]}"
         event = {"ts": _time(), "type": "image", "data": {"key": key, "path": rel, "step": step, "caption": caption}}
         self._events.append(event_line(event))
         return rel
@@ -288,7 +299,10 @@ class Run:
     def _write_summary(self) -> None:
         with lifecycle.critical(), self._summary_lock:
             self._summary_dirty = False
-            atomic_write_json(self.run_dir / layout.SUMMARY_FILE, self._summary_doc())
+            doc = self._summary_doc()
+            if not self._disk.attempt(layout.SUMMARY_FILE,
+                                      lambda: atomic_write_json(self.run_dir / layout.SUMMARY_FILE, doc)):
+                self._summary_dirty = True  # tried again after the next drain, when space may be back
 
     def _write_summary_if_dirty(self) -> None:
         if self._summary_dirty:
@@ -330,15 +344,38 @@ class Run:
             "tags": self._tags,
             "description": self._description,
         }
-        atomic_write_json(self.run_dir / layout.META_FILE, meta)
+        self._write_doc(layout.META_FILE, meta)
+
+    def _write_doc(self, name: str, doc: dict[str, Any]) -> None:
+        """Replace the run's JSON file ``name``; one the disk refused is written again after later
+        drains, so meta.json and status.json exist once space (or write access) is back."""
+        # critical(): the exit paths write status.json through here, also from a signal handler.
+        with lifecycle.critical(), self._docs_lock:
+            if self._disk.attempt(name, lambda: atomic_write_json(self.run_dir / name, doc)):
+                self._refused_docs.pop(name, None)
+            else:
+                self._refused_docs[name] = doc
+
+    def _retry_refused_docs(self) -> None:
+        for name, doc in list(self._refused_docs.items()):
+            self._write_doc(name, doc)
+        self.config.save_if_refused()
 
     # ---- artifacts -----------------------------------------------------------------------
     def log_artifact(self, artifact: Any, aliases: Any = ("latest",)) -> int:
         """Save a :class:`runicorn.Artifact` as its next version, created by this run; returns the
-        version number. ``latest`` always moves to it; other ``aliases`` move to it too."""
+        version number. ``latest`` always moves to it; other ``aliases`` move to it too.
+
+        When the storage root refuses the files (full, read-only) it returns 0 and says so once on
+        stderr; training goes on. A missing source file still raises: that is the caller's error.
+        """
         from .artifacts import runlink
 
-        return runlink.log_artifact(self, artifact, aliases=aliases)
+        versions: list[int] = []
+        self._disk.attempt(f"artifact {getattr(artifact, 'name', '?')!r}",
+                           lambda: versions.append(runlink.log_artifact(self, artifact, aliases=aliases)),
+                           only_inside=self.storage_root)
+        return versions[0] if versions else 0
 
     def use_artifact(self, spec: str, type: str | None = None) -> Any:  # noqa: A002
         """Load ``"name:latest"``, ``"name:v3"`` or ``"name:<alias>"``, record that this run used it,
@@ -378,6 +415,7 @@ class Run:
                 if self._env_thread is not None:
                     self._env_thread.join(timeout=5.0)
                 self._writer.close()
+                self._refused_docs.pop(layout.STATUS_FILE, None)  # the final status replaces it
                 if self._summary_dirty:
                     self._write_summary()
                 current = read_json(self.run_dir / layout.STATUS_FILE)
@@ -387,10 +425,10 @@ class Run:
                     doc["exit_reason"] = exit_reason
                 if error:
                     doc["error"] = error
-                atomic_write_json(self.run_dir / layout.STATUS_FILE, doc)
+                self._write_doc(layout.STATUS_FILE, doc)
             except OSError as exc:
-                # The run directory vanished or the disk failed: tracking must not crash training.
-                logger.error("runicorn: could not finish run %s cleanly: %s", self.id, exc)
+                # Anything else the disk refused on the way out: tracking must not crash training.
+                self._disk.failed("the run's last files", exc)
             finally:
                 lifecycle.unregister(self)
                 lifecycle.forget_active(self)
@@ -418,3 +456,23 @@ class Run:
 
     def __repr__(self) -> str:
         return f"<runicorn.Run {self.project}/{self.name}/{self.id}>"
+
+
+def _say_where(run: Run, root_source: str, resuming: bool) -> None:
+    """One line on stderr: where the run is written, why there, and its URL when a viewer on this
+    machine serves that root (issue #19: "where did my runs go?"). ``RUNICORN_QUIET=1`` silences it."""
+    if os.environ.get("RUNICORN_QUIET", "").strip().lower() in ("1", "true", "yes", "on"):
+        return
+    try:
+        from .viewers import viewer_url_for
+
+        url = viewer_url_for(run.storage_root)
+    except Exception:  # a nicety: never a reason for init() to fail
+        url = None
+    where = f"runicorn: {'resuming' if resuming else 'writing'} run {run.project}/{run.name}/{run.id} in {run.run_dir}"
+    why = f" ({describe_source(root_source)})" if root_source != "argument" else ""
+    tail = f"; view it at {url}/runs/{run.id}" if url else "; `runicorn viewer` shows it"
+    try:
+        print(where + why + tail, file=sys.stderr, flush=True)
+    except (OSError, ValueError):  # stderr closed or redirected to a full disk
+        pass

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from . import layout
+from .diskguard import DiskGuard
 from .jsonio import atomic_write_json
 
 logger = logging.getLogger("runicorn")
@@ -20,13 +21,23 @@ logger = logging.getLogger("runicorn")
 class RunConfig(MutableMapping):
     """The run's hyper-parameters; every change rewrites config.json atomically."""
 
-    def __init__(self, path: Path, initial: Mapping[str, Any] | None = None) -> None:
+    def __init__(self, path: Path, initial: Mapping[str, Any] | None = None, disk: DiskGuard | None = None) -> None:
         self._path = path
         self._data: dict[str, Any] = dict(initial or {})
         self._lock = threading.Lock()
+        self._disk = disk if disk is not None else DiskGuard(path.parent)
+        self._refused = False
 
     def _save(self) -> None:
-        atomic_write_json(self._path, self._data)
+        # A full disk keeps the change in memory; save_if_refused() writes it when space is back.
+        data = dict(self._data)
+        self._refused = not self._disk.attempt(self._path.name, lambda: atomic_write_json(self._path, data))
+
+    def save_if_refused(self) -> None:
+        """Write config.json again if the disk refused the last change (called after each flush)."""
+        if self._refused:
+            with self._lock:
+                self._save()
 
     def __getitem__(self, key: str) -> Any:
         return self._data[key]
@@ -121,19 +132,6 @@ def last_global_step(events_path: Path) -> int:
             if isinstance(step, int):
                 return step
     return 0
-
-
-def end_with_newline(path: Path) -> None:
-    # A previous writer killed mid-line would glue our first line to its fragment.
-    try:
-        with open(path, "rb+") as fh:
-            fh.seek(0, os.SEEK_END)
-            if fh.tell() > 0:
-                fh.seek(-1, os.SEEK_END)
-                if fh.read(1) != b"\n":
-                    fh.write(b"\n")
-    except OSError:
-        pass
 
 
 def clean_metrics(payload: dict[str, Any], warned: set[str]) -> tuple[dict[str, Any], bool]:

@@ -8,7 +8,12 @@ whole lines. Consequences:
 * the training loop never waits for the disk;
 * a reader (the viewer tailing the file) never sees a torn line, and after SIGKILL at most the
   last interval of events is missing -- every line on disk is complete;
-* finish / exit paths call :meth:`RunWriter.drain` synchronously, so nothing queued is lost.
+* finish / exit paths call :meth:`RunWriter.drain` synchronously, so nothing queued is lost;
+* a full, read-only or removed disk drops the chunk it refused (reported once per kind by
+  :class:`runicorn.diskguard.DiskGuard`), cuts a partly written chunk back to its last whole
+  line, and writing resumes by itself when the disk takes data again;
+* a file left mid-line by a killed writer (resume after SIGKILL) is first put back on a fresh
+  line: a torn JSON fragment at the end of events.jsonl is cut off, logs.txt gets a newline.
 
 The lines have exactly the bytes ``json.dumps(event, ensure_ascii=False)`` gives (default
 separators, like the reference SDK), but metrics lines are produced from a per-key-set ``%``
@@ -26,6 +31,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
+from .diskguard import DiskGuard
 from .lifecycle import critical
 
 logger = logging.getLogger("runicorn")
@@ -59,16 +65,66 @@ def _metrics_template(keys: tuple[str, ...], with_stage: bool) -> str:
 
 
 def _write_all(fd: int, data: bytes) -> None:
+    """Append ``data``; if the disk refuses part of it, cut the file back to its last whole line."""
     view = memoryview(data)
-    while view:
-        written = os.write(fd, view)
-        view = view[written:]
+    done = 0
+    try:
+        while done < len(view):
+            done += os.write(fd, view[done:])
+    except OSError:
+        if done:
+            # Keep the whole lines that made it; the fragment after them would be an invalid
+            # line in the middle of the file once writing resumes.
+            keep = data.rfind(b"\n", 0, done) + 1
+            os.ftruncate(fd, os.fstat(fd).st_size - (done - keep))
+        raise
+
+
+def start_on_fresh_line(path: Path, jsonl: bool) -> None:
+    """Make sure the next line appended to ``path`` starts a line of its own.
+
+    A writer killed mid-write (SIGKILL) leaves a fragment without its newline; appending to it
+    would glue our first line onto it. In events.jsonl an unparseable fragment is cut off (it was
+    never a whole event); anything else gets the missing newline.
+    """
+    try:
+        with open(path, "rb+") as fh:
+            size = fh.seek(0, os.SEEK_END)
+            if size == 0:
+                return
+            fh.seek(size - 1)
+            if fh.read(1) == b"\n":
+                return
+            if jsonl:
+                start = max(0, size - 65536)
+                fh.seek(start)
+                tail = fh.read()
+                cut = tail.rfind(b"\n")
+                if cut >= 0 or start == 0:
+                    fragment = tail[cut + 1:]
+                    if not _is_json_object(fragment):
+                        fh.truncate(start + cut + 1)
+                        logger.warning("runicorn: %s ended in a torn line (%d bytes, left by a writer that "
+                                       "was killed); it was removed", path, len(fragment))
+                        return
+            fh.seek(0, os.SEEK_END)
+            fh.write(b"\n")
+    except OSError:
+        return  # missing file, full disk: the append that follows reports what matters
+
+
+def _is_json_object(raw: bytes) -> bool:
+    try:
+        return isinstance(json.loads(raw), dict)
+    except ValueError:
+        return False
 
 
 class RunWriter:
     """Queues of one run's events and log lines plus the thread that writes them out."""
 
-    def __init__(self, run_dir: Path, *, interval: float = FLUSH_INTERVAL, name: str = "run") -> None:
+    def __init__(self, run_dir: Path, *, interval: float = FLUSH_INTERVAL, name: str = "run",
+                 disk: DiskGuard | None = None) -> None:
         self.events: deque[Any] = deque()
         self.logs: deque[str] = deque()
         self.wake_at = WAKE_AT
@@ -85,6 +141,8 @@ class RunWriter:
         self._stage_templates: dict[tuple[str, ...], str] = {}
         self._stage_json: dict[Any, str] = {}
         self._after_drain: list[Callable[[], None]] = []
+        self._disk = disk if disk is not None else DiskGuard(run_dir)
+        self._torn: set[str] = set()  # files whose last write failed: reopened before the next
         self._warned = False
         self._thread = threading.Thread(target=self._loop, name=f"runicorn-writer-{name}", daemon=True)
         self._thread.start()
@@ -137,19 +195,36 @@ class RunWriter:
             items = [pop() for _ in range(count)]
             pending -= count
             try:
-                text = fmt(items)
-                _write_all(self._fd(which), text.encode("utf-8", "replace"))
-            except (OSError, TypeError, ValueError) as exc:
-                # Disk full, run directory removed, unserialisable value: training goes on; tell
-                # the user once rather than once per batch.
+                data = fmt(items).encode("utf-8", "replace")
+            except (TypeError, ValueError) as exc:  # a value no JSON can hold: tell the user once
                 if not self._warned:
                     self._warned = True
-                    logger.error("runicorn: could not write %s (%s); data was dropped", self._paths[which], exc)
+                    logger.error("runicorn: could not format events for %s (%s); they were dropped",
+                                 self._paths[which], exc)
+                continue
+            try:
+                _write_all(self._fd(which), data)
+            except OSError as exc:
+                # Disk full, read-only or run directory removed: training goes on, the chunk is
+                # dropped, and the next drain tries again.
+                self._disk.failed(self._paths[which].name, exc)
+                self._torn.add(which)  # reopen (and repair the tail) before the next write
+                continue
+            self._disk.succeeded()
 
     def _fd(self, which: str) -> int:
         fd = self._fds.get(which)
+        if fd is not None and which in self._torn:
+            # After a failed write the tail may still hold a fragment (the cut-back can fail too):
+            # close, and let the reopen below repair it.
+            self._torn.discard(which)
+            self._fds.pop(which)
+            os.close(fd)
+            fd = None
         if fd is None:
-            fd = self._fds[which] = os.open(self._paths[which], _OPEN_FLAGS, 0o644)
+            path = self._paths[which]
+            start_on_fresh_line(path, jsonl=which == "events")
+            fd = self._fds[which] = os.open(path, _OPEN_FLAGS, 0o644)
         return fd
 
     def _format_events(self, items: Iterable[Any]) -> str:

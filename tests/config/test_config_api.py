@@ -20,6 +20,7 @@ def test_config_reports_root_config_file_and_version(client, config_home, storag
     assert body == {
         "user_root_dir": "",
         "storage": str(storage_root),
+        "storage_source": "RUNICORN_DIR",  # the test session's environment
         "config_file": str(config_home / "config.json"),
         "version": runicorn.__version__,
     }

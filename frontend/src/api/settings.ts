@@ -11,6 +11,8 @@ export interface ViewerConfig {
   user_root_dir: string;
   /** The root the viewer serves now. */
   storage: string;
+  /** Which rule chose it: "argument", "RUNICORN_DIR", "user config", "./.runicorn" or "default". */
+  storage_source?: string;
   config_file: string;
   version: string;
 }

@@ -7,14 +7,12 @@ key would make it fail to read our artifacts: every writer here emits exactly it
 from __future__ import annotations
 
 import hashlib
-import json
 import os
-import tempfile
 import time
 from pathlib import Path
 from typing import Any, Dict, List, Optional
 
-from ..jsonio import read_json
+from ..jsonio import atomic_write_json, read_json
 from . import paths
 
 VERSION_INFO_KEYS = ("version", "created_at", "created_by_run", "size_bytes", "num_files", "status", "aliases")
@@ -28,33 +26,6 @@ REFERENCE_KEYS = ("uri", "checksum", "size", "metadata")
 
 STATUS_READY = "ready"
 STATUS_DELETED = "deleted"
-
-
-def dump(obj: Any) -> bytes:
-    return json.dumps(obj, indent=2, ensure_ascii=False, default=str).encode("utf-8")
-
-
-def write_bytes_atomic(path: Path, data: bytes) -> None:
-    """Replace ``path`` so that readers see the old or the new content, never a mix."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
-
-
-def write_json_atomic(path: Path, obj: Any) -> bytes:
-    data = dump(obj)
-    write_bytes_atomic(path, data)
-    return data
 
 
 # ---- versions.json -------------------------------------------------------------------------
@@ -123,7 +94,7 @@ def write_index(artifact_dir: Path, index: Dict[str, Any]) -> None:
         # ever given, so a permanently deleted version's number is never handed out again.
         "last_version": max([index.get("last_version") or 0] + [v["version"] for v in index["versions"]]),
     }
-    write_json_atomic(artifact_dir / paths.VERSIONS_FILE, out)
+    atomic_write_json(artifact_dir / paths.VERSIONS_FILE, out)
 
 
 def aliases_of(index: Dict[str, Any], version: int) -> List[str]:
@@ -153,7 +124,7 @@ def read_metadata(vdir: Path) -> Optional[Dict[str, Any]]:
 
 
 def write_metadata(vdir: Path, metadata: Dict[str, Any]) -> None:
-    write_json_atomic(vdir / paths.METADATA_FILE, {k: metadata.get(k) for k in METADATA_KEYS})
+    atomic_write_json(vdir / paths.METADATA_FILE, {k: metadata.get(k) for k in METADATA_KEYS})
 
 
 def update_metadata(vdir: Path, **changes: Any) -> None:
@@ -163,7 +134,7 @@ def update_metadata(vdir: Path, **changes: Any) -> None:
         return
     current.update(changes)
     current["updated_at"] = time.time()
-    write_json_atomic(vdir / paths.METADATA_FILE, {k: current.get(k) for k in METADATA_KEYS})
+    atomic_write_json(vdir / paths.METADATA_FILE, {k: current.get(k) for k in METADATA_KEYS})
 
 
 def read_manifest(vdir: Path) -> Dict[str, Any]:
@@ -213,7 +184,7 @@ def build_manifest(files: List[Dict[str, Any]], references: List[Dict[str, Any]]
 
 def write_manifest(vdir: Path, manifest: Dict[str, Any]) -> str:
     """Write manifest.json; the sha256 hex of its bytes (the version's ``manifest_digest``)."""
-    data = write_json_atomic(vdir / paths.MANIFEST_FILE, manifest)
+    data = atomic_write_json(vdir / paths.MANIFEST_FILE, manifest)
     return hashlib.sha256(data).hexdigest()
 
 
@@ -229,7 +200,7 @@ def read_deleted_marker(vdir: Path) -> Optional[Dict[str, Any]]:
 def write_deleted_marker(vdir: Path, name: str, version: int, original_status: str) -> float:
     deleted_at = time.time()
     # The reference's marker keys, plus the status to go back to on restore.
-    write_json_atomic(vdir / paths.DELETED_MARKER, {
+    atomic_write_json(vdir / paths.DELETED_MARKER, {
         "deleted_at": deleted_at, "deleted_by": "user", "version": version, "artifact_name": name,
         "original_status": original_status,
     })

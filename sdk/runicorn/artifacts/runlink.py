@@ -54,6 +54,15 @@ def _append(run_dir: Path, filename: str, entry: Dict[str, Any], unique: bool) -
         atomic_write_json(path, {"artifacts": items})
 
 
+def _report(run: Any, what: str, exc: OSError) -> None:
+    # The run's disk guard reports each kind of failure once; a bare run-like object gets a warning.
+    disk = getattr(run, "_disk", None)
+    if disk is not None:
+        disk.failed(what, exc)
+    else:
+        logger.warning("runicorn: could not write %s in %s: %s", what, run.run_dir, exc)
+
+
 def log_artifact(run: Any, artifact: Artifact, aliases: Sequence[str] = ("latest",)) -> int:
     """Save ``artifact`` as a new version created by ``run``; the version number."""
     if not isinstance(artifact, Artifact):
@@ -69,7 +78,7 @@ def log_artifact(run: Any, artifact: Artifact, aliases: Sequence[str] = ("latest
             "num_files": manifest.get("total_files", 0), "num_references": manifest.get("total_references", 0),
         }, unique=False)
     except OSError as exc:  # the version exists; a lost record must not fail the training job
-        logger.warning("could not record %s in %s: %s", artifact.full_name, layout.ARTIFACTS_CREATED_FILE, exc)
+        _report(run, layout.ARTIFACTS_CREATED_FILE, exc)
     return version
 
 
@@ -85,5 +94,5 @@ def use_artifact(run: Any, spec: str, type: Optional[str] = None) -> Artifact:  
             "size_bytes": info.get("size_bytes", 0), "num_files": info.get("num_files", 0),
         }, unique=True)
     except OSError as exc:
-        logger.warning("could not record use of %s in %s: %s", artifact.full_name, layout.ARTIFACTS_USED_FILE, exc)
+        _report(run, layout.ARTIFACTS_USED_FILE, exc)
     return artifact

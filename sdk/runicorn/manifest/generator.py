@@ -16,7 +16,6 @@ import logging
 import os
 import socket
 import stat
-import tempfile
 import time
 import uuid
 from dataclasses import dataclass
@@ -24,7 +23,7 @@ from pathlib import Path
 from typing import Any, Callable, Dict, Iterator, List, Optional, Tuple
 
 from .. import layout, records
-from ..jsonio import atomic_write_json, read_json
+from ..jsonio import atomic_write_bytes, atomic_write_json, read_json
 from .models import (
     APPEND_ONLY_FILES,
     FORMAT_VERSION,
@@ -172,7 +171,7 @@ class ManifestGenerator:
         self.last_scan = stats
         if self.incremental:
             cache = {"version": CACHE_VERSION, "root": str(self.remote_root), "runs": current}
-            _atomic_write_bytes(self.output_dir / CACHE_FILE, json.dumps(cache, separators=(",", ":")).encode())
+            atomic_write_bytes(self.output_dir / CACHE_FILE, json.dumps(cache, separators=(",", ":")).encode())
         return experiments
 
     def _reuse(self, cached: Any, signature: Optional[List[int]]) -> Optional[ExperimentEntry]:
@@ -273,25 +272,10 @@ def write_manifest(manifest: SyncManifest, target: Path) -> Path:
     body = json.dumps(manifest.to_dict(), ensure_ascii=False, separators=(",", ":")).encode("utf-8")
     target.parent.mkdir(parents=True, exist_ok=True)
     gz_target = target.with_name(target.name + ".gz")
-    _atomic_write_bytes(target, body)
+    atomic_write_bytes(target, body)
     # mtime=0 keeps the gzip header free of a timestamp: equal manifests give equal bytes.
-    _atomic_write_bytes(gz_target, gzip.compress(body, compresslevel=6, mtime=0))
+    atomic_write_bytes(gz_target, gzip.compress(body, compresslevel=6, mtime=0))
     return gz_target
-
-
-def _atomic_write_bytes(target: Path, data: bytes) -> None:
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.chmod(tmp, 0o644)  # mkstemp makes 0600; a sync client may log in as another user
-        os.replace(tmp, target)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
 
 
 @contextlib.contextmanager

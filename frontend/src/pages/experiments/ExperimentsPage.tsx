@@ -7,6 +7,7 @@ import { ApiError, api } from "../../api/client";
 import { experimentsQuery } from "../../api/queries";
 import type { SortField } from "../../api/types";
 import { ErrorAlert } from "../../components/ErrorAlert";
+import { EmptyState } from "./EmptyState";
 import { ExperimentsTable } from "./ExperimentsTable";
 import { FilterBar } from "./FilterBar";
 import { DEFAULT_FILTERS, PER_PAGE_CHOICES, isFiltered, readFilters, toQuery, writeFilters, type ExperimentFilters } from "./filters";
@@ -138,10 +139,8 @@ export function ExperimentsPage() {
             </Center>
           ) : rows.length === 0 ? (
             error ? null : (
-              <Center h={120}>
-                <Text c="dimmed" data-testid="empty">
-                  {t("experiments.empty")}
-                </Text>
+              <Center mih={120} p="md">
+                <EmptyState filtered={isFiltered(filters)} />
               </Center>
             )
           ) : (
