@@ -73,7 +73,9 @@ class RunUploader:
         self.declared = True
 
     def step(self, final: bool = False, budget: float = 1.0) -> bool:
-        """Send what is new; True when anything was sent. Sets :attr:`caught_up`."""
+        """Send what is new, appends for about ``budget`` seconds at most; True when anything was
+        sent. ``final``: the run has ended (media files are not still being written). Sets
+        :attr:`caught_up`."""
         if not self.declared:
             self.declare()
         deadline = time.monotonic() + budget
@@ -140,7 +142,7 @@ class RunUploader:
             size = os.fstat(fd).st_size
             offset = self.state.offsets.get(name, 0)
             while offset < size:
-                if not final and time.monotonic() > deadline:
+                if time.monotonic() > deadline:
                     return sent, True
                 chunk = os.pread(fd, min(self.max_chunk, size - offset), offset)
                 end = chunk.rfind(b"\n")
@@ -283,7 +285,7 @@ class BackgroundUploader(threading.Thread):
                 started = time.monotonic()
                 finishing = self._finishing.is_set()
                 try:
-                    sent = up.step(final=finishing)
+                    sent = up.step(final=finishing, budget=5.0 if finishing else 1.0)
                 except Unreachable as exc:
                     self._went_offline(str(exc))
                     self._backoff(exc.retry_after)
