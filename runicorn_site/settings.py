@@ -58,6 +58,15 @@ RUNICORN_RATE_LIMITS = {
     "POST /api/recycle-bin/empty": "5/m",
     "POST /api/remote/connect": "5/m",
     "POST /api/auth/login": "10/m",  # password guessing, per client address
+    # Uploads from training jobs (apps.ingest): several a second per job, many jobs behind one address.
+    "POST /api/ingest/runs/{run_id}/append/{file_name}": "60000/m",
+    "PUT /api/ingest/runs/{run_id}/files/{file_name}": "60000/m",
+    "PUT /api/ingest/runs/{run_id}/media/{file_name}": "20000/m",
+    "GET /api/ingest/runs/{run_id}": "20000/m",
+    "POST /api/ingest/runs": "20000/m",
+    "/api/ingest/blobs/{digest}": "20000/m",
+    "POST /api/ingest/blobs/missing": "20000/m",
+    "POST /api/ingest/runs/{run_id}/artifacts": "20000/m",
     **_rate_limit_overrides,
 }
 # Reverse proxies in front of the viewer that append to X-Forwarded-For (0: trust REMOTE_ADDR only).
@@ -135,6 +144,7 @@ INSTALLED_APPS = [
     "apps.accounts",
     "apps.config",
     "apps.remote",
+    "apps.ingest",
 ]
 
 MIDDLEWARE = [
@@ -274,6 +284,11 @@ WHITENOISE_AUTOREFRESH = False
 WHITENOISE_IMMUTABLE_FILE_TEST = r"^/?assets/.+-[0-9A-Za-z_-]{8,}\.[0-9a-z]+$"
 
 DATA_UPLOAD_MAX_MEMORY_SIZE = envint("RUNICORN_MAX_BODY_BYTES", 1024 * 1024, minimum=1024)
+# Ingestion (apps.ingest): the most bytes one upload may hold after gzip inflation (appends and
+# documents; media files; artifact blobs, which are streamed to disk rather than held in memory).
+RUNICORN_INGEST_MAX_BODY_BYTES = envint("RUNICORN_INGEST_MAX_BODY_BYTES", 32 * 1024 * 1024, minimum=1024)
+RUNICORN_INGEST_MAX_MEDIA_BYTES = envint("RUNICORN_INGEST_MAX_MEDIA_BYTES", 256 * 1024 * 1024, minimum=1024)
+RUNICORN_INGEST_MAX_BLOB_BYTES = envint("RUNICORN_INGEST_MAX_BLOB_BYTES", 64 * 1024**3, minimum=1024)
 
 REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],

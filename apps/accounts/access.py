@@ -63,7 +63,8 @@ RULES: dict[tuple[str, str], Rule] = {
 
 # Path prefixes whose every method is a member's: the remote features act through each user's
 # own SSH connections, so using them changes nothing that belongs to someone else.
-PREFIX_RULES: tuple[tuple[str, str], ...] = (("/api/remote/", MEMBER),)
+# Uploads (apps.ingest) are a member's too: the views let each member write only the runs they created.
+PREFIX_RULES: tuple[tuple[str, str], ...] = (("/api/remote/", MEMBER), ("/api/ingest/", MEMBER))
 
 
 @dataclass(frozen=True)

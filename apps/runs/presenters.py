@@ -63,6 +63,8 @@ def detail(run: Any) -> dict[str, Any]:
         "config": run.config,
         "tags": run.tags,
         "description": run.description,
+        # Who uploaded it to this server (apps.ingest.runs.with_owner); None for runs found on disk.
+        "owner": getattr(run, "uploaded_by", None),
     }
 
 

@@ -9,6 +9,7 @@ from rest_framework.request import Request
 from rest_framework.views import APIView
 from runicorn import layout
 
+from apps.ingest.runs import with_owner
 from apps.system.errors import BadRequest, NotFound
 
 from . import presenters, projects, services
@@ -52,7 +53,7 @@ class RunDetailView(APIView):
     def get(self, request: Request, run_id: str) -> HttpResponse:
         if not layout.is_valid_run_id(run_id):
             raise NotFound("Run not found")
-        run = Run.objects.filter(run_id=run_id, deleted=False).first()
+        run = with_owner(Run.objects.filter(run_id=run_id, deleted=False)).first()
         if run is None:
             raise NotFound("Run not found")
         return json_response(presenters.detail(run))

@@ -36,7 +36,7 @@ RUN_DETAIL = obj(
     artifacts_created_count=INT, artifacts_used_count=INT, created_time=n(NUM), started_at=n(NUM),
     ended_at=n(NUM), exit_reason=n(STR), hostname=n(STR), best_metric_value=n(NUM), best_metric_name=n(STR),
     best_metric_step=n(INT), best_metric_mode=n(STR), summary=FREE_OBJECT, config=FREE_OBJECT, tags=arr(ANY),
-    description=n(STR),
+    description=n(STR), owner=n(STR),
 )
 PER_RUN_RESULTS = mapping(obj(("success",), success=BOOL, error=STR))
 RUN_IDS_BODY = obj(("run_ids",), run_ids={**arr(RUN_ID), "minItems": 1, "maxItems": 100})

@@ -68,6 +68,8 @@ def init(
     run_id: str | None = None,
     monitor_system: bool = False,
     monitor_interval: float = 5.0,
+    server: str | None = None,
+    token: str | None = None,
 ) -> Run:
     """Start a run and make it the active one; returns the :class:`Run`.
 
@@ -82,6 +84,10 @@ def init(
         monitor_system: log CPU, memory and GPU readings as ``system/*`` metrics every
             ``monitor_interval`` seconds (>= 0.1) from a background thread; they carry the current
             step and never advance it (:mod:`runicorn.monitor`).
+        server, token: a team server to upload the run to as it is written (default
+            ``RUNICORN_SERVER_URL`` / ``RUNICORN_API_TOKEN``; ``RUNICORN_SYNC=off`` disables it).
+            The local files are written as always; ``finish()`` waits at most
+            ``RUNICORN_SYNC_FINISH_TIMEOUT`` seconds (30) for the upload (:mod:`runicorn.sync`).
 
     A run that is still active is finished first (status ``finished``). The run is finished
     automatically at interpreter exit, ``failed`` on an uncaught exception, ``interrupted`` on
@@ -96,7 +102,7 @@ def init(
         run = Run(
             project=project, name=name, storage=storage, capture_env=capture_env, tags=tags,
             description=description, config=config, capture_console=capture_console, run_id=run_id,
-            monitor_system=monitor_system, monitor_interval=monitor_interval,
+            monitor_system=monitor_system, monitor_interval=monitor_interval, server=server, token=token,
         )
         lifecycle.active = run
     return run

@@ -65,6 +65,8 @@ class Run:
         run_id: str | None = None,
         monitor_system: bool = False,
         monitor_interval: float = 5.0,
+        server: str | None = None,
+        token: str | None = None,
     ) -> None:
         check_names(project, name, run_id)
         if monitor_system:
@@ -149,6 +151,11 @@ class Run:
             self._monitor = SystemMonitor(self._events.append, lambda: self.global_step, monitor_interval,
                                           name=self.id)
             self._monitor.start()
+        self._uploader: Any = None
+        if server or os.environ.get("RUNICORN_SERVER_URL"):  # runicorn.sync is imported only when used
+            from .sync import start_uploader
+
+            self._uploader = start_uploader(self, server, token)
 
     # ---- logging -------------------------------------------------------------------------
     def log(self, data: Mapping[str, Any] | None = None, *, step: int | None = None, stage: Any = None,
@@ -426,6 +433,10 @@ class Run:
                 if error:
                     doc["error"] = error
                 self._write_doc(layout.STATUS_FILE, doc)
+                if self._uploader is not None:  # the team server gets the final files, within a bound
+                    from .sync import finish_timeout
+
+                    self._uploader.finish(finish_timeout())
             except OSError as exc:
                 # Anything else the disk refused on the way out: tracking must not crash training.
                 self._disk.failed("the run's last files", exc)
@@ -435,6 +446,7 @@ class Run:
 
     def _detach_after_fork(self) -> None:
         self._closed = True
+        self._uploader = None  # the parent's thread: a child never uploads the parent's run
         self._forked = True
         if self._monitor is not None:
             self._monitor.detach()

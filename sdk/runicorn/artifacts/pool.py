@@ -11,6 +11,7 @@ deletion hold it exclusively, so an object about to be linked is never taken awa
 from __future__ import annotations
 
 import errno
+import hashlib
 import os
 import shutil
 import uuid
@@ -93,6 +94,44 @@ def put(root: Path, src: Path) -> PoolEntry:
         except FileNotFoundError:
             pass
     return PoolEntry(hexdigest, size, obj, added)
+
+
+class DigestMismatch(ValueError):
+    """Bytes offered under a digest that is not theirs."""
+
+
+def put_stream(root: Path, chunks: Iterable[bytes], expected_hexdigest: str) -> PoolEntry:
+    """Store bytes that arrive in ``chunks`` (an upload) as the pool object ``expected_hexdigest``.
+
+    The bytes are hashed while written to a temporary file and published only when their digest
+    is the one claimed, so the pool never holds an object whose name disagrees with its bytes.
+    Content already pooled is acknowledged without being stored again. Call with the pool lock
+    held shared.
+    """
+    obj = paths.pool_object(root, expected_hexdigest)
+    obj.parent.mkdir(parents=True, exist_ok=True)
+    tmp = obj.parent / f"{_TMP_PREFIX}{uuid.uuid4().hex}"
+    digest = hashlib.sha256()
+    size = 0
+    try:
+        with open(tmp, "xb") as fh:
+            for chunk in chunks:
+                digest.update(chunk)
+                fh.write(chunk)
+                size += len(chunk)
+            fh.flush()
+            os.fsync(fh.fileno())
+        if digest.hexdigest() != expected_hexdigest:
+            raise DigestMismatch(f"the uploaded bytes have sha256 {digest.hexdigest()}, not {expected_hexdigest}")
+        if _existing(obj, size):
+            return PoolEntry(expected_hexdigest, size, obj, False)
+        added = _publish(tmp, obj)
+    finally:
+        try:
+            os.unlink(tmp)
+        except FileNotFoundError:
+            pass
+    return PoolEntry(expected_hexdigest, size, obj, added)
 
 
 def _same_file_state(a: os.stat_result, b: os.stat_result) -> bool:

@@ -16,7 +16,7 @@ import tempfile
 import time
 import uuid
 from pathlib import Path
-from typing import Any, Dict, List, Optional, Sequence, Tuple
+from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
 
 from ..layout import InvalidName, safe_join
 from . import paths, pool
@@ -75,30 +75,11 @@ def save_version(
                                 "modified_at": stat.st_mtime})
             manifest = rec.build_manifest(entries, references)
             manifest_digest = rec.write_manifest(building, manifest)
-            with file_lock(adir / paths.LOCK_FILE):
-                index = rec.read_index(adir) or rec.new_index(artifact.name, artifact.type)
-                known = [v["version"] for v in index["versions"]] + _versions_on_disk(adir) + [index["last_version"]]
-                number = max(known, default=0) + 1
-                now = time.time()
-                for alias in wanted_aliases:
-                    index["aliases"][alias] = number
-                metadata = {
-                    "name": artifact.name, "type": artifact.type, "version": number,
-                    "created_at": now, "updated_at": now, "created_by_run": run_id, "created_by_user": user,
-                    "size_bytes": manifest["total_size"], "num_files": manifest["total_files"],
-                    "num_references": manifest["total_references"], "status": rec.STATUS_READY,
-                    "metadata": artifact.metadata, "description": artifact.description, "tags": list(artifact.tags),
-                    "aliases": wanted_aliases, "parent_artifacts": list(parent_artifacts),
-                    "manifest_digest": manifest_digest,
-                }
-                rec.write_metadata(building, metadata)
-                os.rename(building, adir / f"v{number}")
-                index["versions"].append({
-                    "version": number, "created_at": now, "created_by_run": run_id,
-                    "size_bytes": metadata["size_bytes"], "num_files": metadata["num_files"],
-                    "status": rec.STATUS_READY, "aliases": wanted_aliases,
-                })
-                _commit_aliases(adir, index)
+            number, metadata = commit_version(
+                adir, building, artifact.name, artifact.type, run_id, user, wanted_aliases, manifest,
+                manifest_digest, {"metadata": artifact.metadata, "description": artifact.description,
+                                  "tags": list(artifact.tags), "parent_artifacts": list(parent_artifacts)},
+            )
         finally:
             if building.exists():
                 shutil.rmtree(building, ignore_errors=True)
@@ -109,6 +90,54 @@ def save_version(
     artifact.manifest = manifest
     artifact.info = metadata
     return number
+
+
+def commit_version(
+    adir: Path,
+    building: Path,
+    name: str,
+    type_: str,
+    run_id: str,
+    user: Optional[str],
+    aliases: Sequence[str],
+    manifest: Dict[str, Any],
+    manifest_digest: str,
+    fields: Dict[str, Any],
+    numbered: Optional[Callable[[int], None]] = None,
+) -> Tuple[int, Dict[str, Any]]:
+    """Under the artifact's lock: take the next number, write metadata.json into the assembled
+    ``building`` directory, rename it to ``v<N>`` and update versions.json; (number, metadata).
+
+    ``fields``: metadata, description, tags, parent_artifacts. ``numbered(n)`` runs under the
+    lock once the version is in place (the ingest server records which upload it answered).
+    """
+    with file_lock(adir / paths.LOCK_FILE):
+        index = rec.read_index(adir) or rec.new_index(name, type_)
+        known = [v["version"] for v in index["versions"]] + _versions_on_disk(adir) + [index["last_version"]]
+        number = max(known, default=0) + 1
+        now = time.time()
+        for alias in aliases:
+            index["aliases"][alias] = number
+        metadata = {
+            "name": name, "type": type_, "version": number,
+            "created_at": now, "updated_at": now, "created_by_run": run_id, "created_by_user": user,
+            "size_bytes": manifest["total_size"], "num_files": manifest["total_files"],
+            "num_references": manifest["total_references"], "status": rec.STATUS_READY,
+            "metadata": fields.get("metadata") or {}, "description": fields.get("description") or "",
+            "tags": list(fields.get("tags") or []), "aliases": list(aliases),
+            "parent_artifacts": list(fields.get("parent_artifacts") or []), "manifest_digest": manifest_digest,
+        }
+        rec.write_metadata(building, metadata)
+        os.rename(building, adir / f"v{number}")
+        index["versions"].append({
+            "version": number, "created_at": now, "created_by_run": run_id,
+            "size_bytes": metadata["size_bytes"], "num_files": metadata["num_files"],
+            "status": rec.STATUS_READY, "aliases": list(aliases),
+        })
+        _commit_aliases(adir, index)
+        if numbered is not None:
+            numbered(number)
+    return number, metadata
 
 
 def _commit_aliases(adir: Path, index: Dict[str, Any]) -> None:
@@ -220,6 +249,6 @@ def download(root: Path, type_: str, name: str, version: int, target: Optional[A
 
 
 __all__ = [
-    "ArtifactCorrupted", "ArtifactNotFound", "InvalidName", "download", "find_type", "load",
+    "ArtifactCorrupted", "ArtifactNotFound", "InvalidName", "commit_version", "download", "find_type", "load",
     "member_path", "resolve", "save_version",
 ]

@@ -1,0 +1,1 @@
+"""Team ingestion: training jobs on other machines upload their run files over HTTP (``/api/ingest/``)."""
