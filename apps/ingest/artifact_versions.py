@@ -18,8 +18,8 @@ from typing import Any
 
 import orjson
 from runicorn.artifacts import paths, pool
-from runicorn.artifacts import records as rec
 from runicorn.artifacts.store import commit_version
+from runicorn.jsonio import atomic_write_bytes
 from runicorn.layout import InvalidName, safe_join
 
 from .errors import bad_request, conflict
@@ -105,7 +105,7 @@ def do_record_version(root: Path, record: IngestedRun, req: dict[str, Any]) -> t
             files_dir.mkdir(parents=True)
             for f in req["files"]:
                 pool.materialize(paths.pool_object(root, f["hex"]), safe_join(files_dir, f["path"]))
-            rec.write_bytes_atomic(building / paths.MANIFEST_FILE, req["manifest_bytes"])
+            atomic_write_bytes(building / paths.MANIFEST_FILE, req["manifest_bytes"])
 
             def remember(number: int) -> None:
                 IngestedArtifactVersion.objects.update_or_create(

@@ -11,7 +11,7 @@ from typing import Any
 
 import orjson
 from runicorn import layout
-from runicorn.artifacts.records import write_bytes_atomic
+from runicorn.jsonio import atomic_write_bytes
 
 from .errors import bad_request, conflict
 from .models import IngestedArtifactVersion, IngestedRun
@@ -59,7 +59,7 @@ def server_versions(record: IngestedRun, file_name: str, doc: dict[str, Any], bo
 
 
 def do_replace_document(path: Path, file_name: str, body: bytes) -> dict[str, Any]:
-    write_bytes_atomic(path / file_name, body)
+    atomic_write_bytes(path / file_name, body)
     return {"file": file_name, "bytes": len(body), "sha256": hashlib.sha256(body).hexdigest()}
 
 
