@@ -49,6 +49,9 @@ def build_parser() -> argparse.ArgumentParser:
     from .manifest.cli import add_parser as add_manifest_parser
 
     add_manifest_parser(sub)
+    from .importers.cli import add_parser as add_import_parser
+
+    add_import_parser(sub)
     return parser
 
 
