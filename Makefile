@@ -8,7 +8,7 @@ REF := .cache/ref
 HOST ?= 127.0.0.1
 PORT ?= 23300
 
-.PHONY: setup run test test-postgres lint ref bench docs docs-build system-deps clean
+.PHONY: setup run test test-postgres lint ref integrations-venv bench docs docs-build system-deps clean
 
 FRONTEND_SRC := $(shell find frontend/src frontend/scripts frontend/index.html frontend/vite.config.ts frontend/tsconfig.json -type f 2>/dev/null)
 
@@ -50,7 +50,19 @@ system-deps:
 	@command -v /usr/bin/chromium >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium)
 	@test -d /usr/share/fonts/truetype/wqy || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-wqy-microhei)
 
-test: setup lint ref system-deps
+# The training frameworks the integration tests drive (tests/integrations), in a venv of their own:
+# never in .venv, since neither the viewer nor the SDK needs them. torch first, alone, as the CPU
+# wheel on disk (a CUDA build is never pulled).
+INTEGRATIONS := .cache/integrations
+integrations-venv: $(INTEGRATIONS)/.stamp
+
+$(INTEGRATIONS)/.stamp: requirements/integrations.txt
+	test -x $(INTEGRATIONS)/bin/python || $(PYTHON) -m venv $(INTEGRATIONS)
+	$(INTEGRATIONS)/bin/python -m pip install -q --disable-pip-version-check torch==2.13.0
+	$(INTEGRATIONS)/bin/python -m pip install -q --disable-pip-version-check -r requirements/integrations.txt
+	touch $@
+
+test: setup lint ref integrations-venv system-deps
 	cd frontend && npm test
 	$(BIN)/pytest
 	$(MAKE) --no-print-directory test-postgres

@@ -15,6 +15,7 @@ urlpatterns = [
     path("api/", include("apps.config.urls")),
     path("api/", include("apps.remote.urls")),
     path("api/", include("apps.ingest.urls")),
+    path("api/", include("apps.histograms.urls")),
     # Keep last: the single-page app answers every other path.
     path("", include("apps.web.urls")),
 ]

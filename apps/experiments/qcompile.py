@@ -63,6 +63,7 @@ COLUMNS: dict[str, Column] = {
     "ended_at": Column("ended_at", "time"),
     "deleted_at": Column("deleted_at", "time"),
     "deleted": Column("deleted", "bool"),
+    "imported_from": Column("imported_from", "text"),  # tensorboard, mlflow, ... (runicorn import)
 }
 # Django rounds a float towards zero for an integer column; _integer_compare keeps the meaning.
 INTEGER_COLUMNS = frozenset({"best_metric_step"})

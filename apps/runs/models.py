@@ -43,6 +43,8 @@ class Run(models.Model):
     artifacts_created_count = models.IntegerField(default=0)
     artifacts_used_count = models.IntegerField(default=0)
     environment_available = models.BooleanField(default=False)
+    # "tensorboard", "mlflow", ... for runs brought in by `runicorn import` (meta.json imported_from).
+    imported_from = models.CharField(max_length=32, null=True, blank=True)
     last_write = models.FloatField(null=True)
     # Stat-only change token of the run's small files: unchanged token, no re-read.
     fingerprint = models.CharField(max_length=512, default="")

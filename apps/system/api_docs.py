@@ -10,6 +10,7 @@ from typing import Any
 
 from runicorn.artifacts.paths import ARTIFACT_TYPES, MAX_NAME_LENGTH
 
+from apps.histograms.api_docs import DOCS as _HISTOGRAMS
 from apps.metrics import services as metric_limits
 
 from .openapi import ANY, BOOL, ERROR, FREE_OBJECT, INT, NUM, RUN_ID, STR, Doc, Resp, arr, error, mapping, obj, query
@@ -353,4 +354,5 @@ _WEB: dict[tuple[str, str], Doc] = {
     ),
 }
 
-DOCS: dict[tuple[str, str], Doc] = {**_RUNS, **_EXPERIMENTS, **_METRICS, **_ARTIFACTS, **_MANIFESTS, **_WEB}
+DOCS: dict[tuple[str, str], Doc] = {**_RUNS, **_EXPERIMENTS, **_METRICS, **_ARTIFACTS, **_MANIFESTS, **_WEB,
+                                    **_HISTOGRAMS}

@@ -52,6 +52,9 @@ def build_parser() -> argparse.ArgumentParser:
     from .sync.cli import add_parser as add_sync_parser
 
     add_sync_parser(sub)
+    from .importers.cli import add_parser as add_import_parser
+
+    add_import_parser(sub)
     return parser
 
 

@@ -27,6 +27,7 @@ ARTIFACTS_CREATED_FILE = "artifacts_created.json"
 ARTIFACTS_USED_FILE = "artifacts_used.json"
 DELETED_MARKER = ".deleted"
 MEDIA_DIR = "media"
+HISTOGRAMS_FILE = "histograms.jsonl"  # runicorn.histograms: bucketed histograms, one a line
 RUNS_DIR = "runs"
 
 # Top-level directories of a storage root that are not projects.

@@ -59,6 +59,7 @@ class RunRecord:
     artifacts_created_count: int = 0
     artifacts_used_count: int = 0
     environment_available: bool = False
+    imported_from: Optional[str] = None  # the tool an imported run came from (meta.json imported_from.tool)
     last_write: Optional[float] = None
     fingerprint: str = ""
 
@@ -148,6 +149,9 @@ def read_run(loc: layout.RunLocation) -> RunRecord:
         tags = meta.get("tags")
         if isinstance(tags, list):
             rec.tags = [t for t in tags if isinstance(t, str)]
+        origin = meta.get("imported_from")
+        if isinstance(origin, dict):
+            rec.imported_from = _str(origin.get("tool"))
     if rec.created_at is None:
         rec.created_at = _created_from_id(loc.run_id)
 

@@ -276,6 +276,29 @@ class Run:
         self._events.append(event_line(event))
         return rel
 
+    def log_histogram(self, key: str, values: Any, step: int | None = None, bins: int = 64) -> None:
+        """Store the distribution of ``values`` (numbers, a numpy array or a tensor) at ``step``
+        (default: the current global step) as ``bins`` equal-width buckets in histograms.jsonl
+        (:mod:`runicorn.histograms`); the run page charts it over the steps."""
+        if self._closed:
+            self._closed_error()
+            return
+        from . import histograms
+
+        doc = histograms.record(key, values, self.global_step if step is None else int(step), bins)
+        try:
+            histograms.append(self.run_dir, doc)
+        except OSError as exc:  # a full or vanished disk must not stop training
+            logger.error("runicorn: could not write histogram %r of run %s: %s", key, self.id, exc)
+
+    def get_logging_handler(self, level: int = logging.INFO, fmt: str | None = None) -> logging.Handler:
+        """A ``logging.Handler`` writing records of ``level`` and above into logs.txt, formatted with
+        ``fmt`` (default ``"%(levelname)s %(name)s: %(message)s"``):
+        ``logging.getLogger().addHandler(run.get_logging_handler())``."""
+        from .loghandler import RunLogHandler
+
+        return RunLogHandler(self, level, fmt)
+
     def set_primary_metric(self, name: str, mode: str = "max") -> None:
         """Track the best value of metric ``name`` (``mode`` "max" or "min") in summary.json.
 

@@ -9,6 +9,7 @@ import { runQuery } from "../../api/queries";
 import { ErrorAlert } from "../../components/ErrorAlert";
 import { ArtifactsTab } from "./ArtifactsTab";
 import { EnvironmentTab } from "./EnvironmentTab";
+import { HistogramsTab } from "./HistogramsTab";
 import { ImagesTab } from "./ImagesTab";
 import { useLiveMetrics, useLiveVersion } from "./liveMetrics";
 import { LogsTab } from "./LogsTab";
@@ -16,7 +17,7 @@ import { MetricsTab } from "./MetricsTab";
 import { RunHeader } from "./RunHeader";
 import { SummaryTab } from "./SummaryTab";
 
-const TABS = ["charts", "logs", "summary", "environment", "images", "artifacts"] as const;
+const TABS = ["charts", "logs", "summary", "environment", "images", "histograms", "artifacts"] as const;
 type Tab = (typeof TABS)[number];
 
 export default function RunPage() {
@@ -76,6 +77,7 @@ export default function RunPage() {
           <Tabs.Tab value="summary" data-testid="tab-summary">{t("run.tabSummary")}</Tabs.Tab>
           <Tabs.Tab value="environment">{t("run.tabEnvironment")}</Tabs.Tab>
           <Tabs.Tab value="images" data-testid="tab-images">{t("run.tabImages")}</Tabs.Tab>
+          <Tabs.Tab value="histograms" data-testid="tab-histograms">{t("run.tabHistograms")}</Tabs.Tab>
           <Tabs.Tab value="artifacts">{t("run.tabArtifacts")}</Tabs.Tab>
         </Tabs.List>
         <Tabs.Panel value="charts">
@@ -92,6 +94,9 @@ export default function RunPage() {
         </Tabs.Panel>
         <Tabs.Panel value="images">
           <ImagesTab runId={runId} />
+        </Tabs.Panel>
+        <Tabs.Panel value="histograms">
+          <HistogramsTab runId={runId} />
         </Tabs.Panel>
         <Tabs.Panel value="artifacts">
           <ArtifactsTab runId={runId} />
