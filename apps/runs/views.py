@@ -13,6 +13,7 @@ from apps.system.errors import BadRequest, NotFound
 
 from . import presenters, projects, services
 from .models import Run
+from .ordering import in_reference_order
 from .responses import cached_list, json_response
 
 
@@ -38,7 +39,7 @@ def _run_ids(request: Request, noun: str) -> list[str]:
 
 
 def _live_runs():  # type: ignore[no-untyped-def]
-    return Run.objects.filter(deleted=False).order_by("-created_at", "run_id")
+    return in_reference_order(Run.objects.filter(deleted=False))
 
 
 class RunListView(APIView):

@@ -44,8 +44,9 @@ RUNS = ("runs",)
 
 _RUNS: dict[tuple[str, str], Doc] = {
     ("GET", "/api/runs"): Doc(
-        "List runs (not deleted), newest first", tags=RUNS,
-        description="Answered from the index. Carries an ETag; send it back in If-None-Match for a 304.",
+        "List runs (not deleted) in the reference's order", tags=RUNS,
+        description=("By project, then name (both case-insensitive), then newest first. Answered from the index. "
+                     "Carries an ETag; send it back in If-None-Match for a 304."),
         responses={200: Resp("The runs", arr(RUN_ITEM), [RUN_ITEM_EXAMPLE]), 304: Resp("Unchanged since the ETag")},
     ),
     ("GET", "/api/runs/{run_id}"): Doc(
