@@ -49,6 +49,14 @@ RULES: dict[tuple[str, str], Rule] = {
     ("auth-token", "DELETE"): MEMBER,
     ("config-ssh-connections", "POST"): MEMBER,
     ("config-ssh-connection", "DELETE"): MEMBER,
+    # Each user's own UI preferences (apps.config.ui_preferences).
+    ("config-column-widths", "POST"): MEMBER,
+    ("config-column-widths", "PUT"): MEMBER,
+    ("config-column-widths", "DELETE"): MEMBER,
+    ("config-column-widths-reset", "POST"): MEMBER,
+    ("config-dismiss-alert", "POST"): MEMBER,
+    ("config-undismiss-alert", "POST"): MEMBER,
+    ("config-clear-alerts", "POST"): MEMBER,
     # Reversible changes to the shared runs.
     ("runs-soft-delete", "POST"): MEMBER,
     ("recycle-bin-restore", "POST"): MEMBER,
