@@ -138,7 +138,7 @@ save_column_widths = extend_schema(
 
 reset_column_widths = extend_schema(
     summary="Forget the column widths of a table (at one size, or at every size)",
-    tags=TAGS,
+    tags=TAGS, request=None,
     parameters=[TABLE_PARAM, SIZE_OPTIONAL],
     responses={200: OpenApiResponse(OK, "Reset", [OpenApiExample(
         "reset", {"ok": True, "message": "Column width preferences reset"})]), 422: INVALID},
