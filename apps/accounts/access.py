@@ -64,6 +64,8 @@ RULES: dict[tuple[str, str], Rule] = {
     ("artifact-version", "DELETE"): _artifact_delete,
     ("artifact-restore", "POST"): MEMBER,
     ("manifest-generate", "POST"): MEMBER,
+    # Marks runs whose process is gone as failed, as the watcher does on its own.
+    ("status-check", "POST"): MEMBER,
     # Irreversible or server-wide: admins (also the default for writes; listed so it reads here).
     ("recycle-bin-empty", "POST"): ADMIN,
     ("config-user-root-dir", "POST"): ADMIN,

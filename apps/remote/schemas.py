@@ -223,3 +223,51 @@ known_hosts_accept = extend_schema(
         host=STR, port=INT, known_hosts_host=STR, key_type=STR, fingerprint_sha256=STR, public_key=STR, reason=STR,
     ))), 400: BAD},
 )
+
+# ---------------------------------------------------------------------------- the reference web UI's
+
+SAVED_ENTRY = obj(
+    ("id", "host", "port", "username"),
+    id=STR, name=STR, host=STR, port=INT, username=STR, authMethod=STR, privateKeyPath=STR, condaEnv=STR,
+    remoteRoot=STR, localPort=INT, remotePort=INT, createdAt=NUM, lastUsed=NUM, hasPassword=BOOL,
+)
+SAVED_EXAMPLE = {"id": "conn_1736840000000_k3j5h2l1a", "name": "mluser@gpu-server.com", "host": "gpu-server.com",
+                 "port": 22, "username": "mluser", "authMethod": "password", "condaEnv": "system",
+                 "remoteRoot": "/data/runicorn", "createdAt": 1736840000000, "hasPassword": True}
+DETAIL = obj(("detail",), detail=STR)
+
+saved_list = extend_schema(
+    summary="The reference web UI's saved connections (passwords never included: hasPassword)", tags=TAGS,
+    responses={200: ok("The list", obj(("ok", "connections"), ok=BOOL, connections=arr(SAVED_ENTRY)),
+                       {"ok": True, "connections": [SAVED_EXAMPLE]})},
+)
+
+saved_replace = extend_schema(
+    summary="Replace the reference web UI's saved connections with this list", tags=TAGS,
+    description=("At most 100. A password is stored only encrypted; an entry sent without one keeps the "
+                 "password already stored under its id."),
+    request={"application/json": {**arr(obj(("id", "host", "username"), id=STR, name=STR, host=STR,
+                                            port={**INT, "minimum": 1, "maximum": 65535}, username=STR,
+                                            authMethod=STR, password=STR, privateKeyPath=STR, condaEnv=STR,
+                                            remoteRoot=STR, localPort=INT, remotePort=INT, createdAt=NUM)),
+                                  "maxItems": 100}},
+    examples=[OpenApiExample("one", [{**{k: v for k, v in SAVED_EXAMPLE.items() if k != "hasPassword"},
+                                      "password": "secret"}], request_only=True)],
+    responses={
+        200: ok("Saved", obj(("ok", "message"), ok=BOOL, message=STR),
+                {"ok": True, "message": "Connections saved successfully"}),
+        422: OpenApiResponse(DETAIL, "Not a list, or an entry is malformed", [OpenApiExample(
+            "no host", {"detail": "connection 0: host is required (a host name or IP address)"})]),
+    },
+)
+
+viewer_sessions = extend_schema(
+    summary="Running remote viewers, as the reference web UI lists them", tags=TAGS,
+    responses={200: ok("The sessions", obj(("sessions",), sessions=arr(obj(
+        ("sessionId", "host", "status"), sessionId=STR, host=STR, sshPort=INT, username=STR, localPort=INT,
+        remotePort=INT, remoteRoot=STR, remotePid=INT, status=STR, startedAt=INT, uptimeSeconds=INT,
+        isActive=BOOL, url=STR))), {"sessions": [{
+            "sessionId": CID, "host": "gpu-server.com", "sshPort": 22, "username": "mluser", "localPort": 23301,
+            "remotePort": 23300, "remoteRoot": "/data/runicorn", "remotePid": 4242, "status": "running",
+            "startedAt": 1736840000000, "uptimeSeconds": 120, "isActive": True, "url": "http://127.0.0.1:23301"}]})},
+)

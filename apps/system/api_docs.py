@@ -86,6 +86,13 @@ _RUNS: dict[tuple[str, str], Doc] = {
             400: error("confirm is not true", "Must set confirm=true to permanently delete"),
         },
     ),
+    ("POST", "/api/status/check"): Doc(
+        "Check the processes of running runs now; dead ones become failed", tags=RUNS, body_required=False,
+        description="The watcher does this on its own every few seconds; this is the reference's manual button.",
+        responses={200: Resp("How many running runs were checked and changed", obj(
+            ("checked", "updated"), checked=INT, updated=INT, message=STR),
+            {"checked": 2, "updated": 1, "message": "Checked 2 running experiments, updated 1 statuses"})},
+    ),
     ("GET", "/api/projects"): Doc(
         "Projects that have runs", tags=("projects",),
         responses={200: Resp("Project names", obj(("projects",), projects=arr(STR)), {"projects": ["vision"]})},
