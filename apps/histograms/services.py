@@ -7,6 +7,8 @@ from typing import Any
 
 from runicorn import histograms, layout
 
+from apps.common.paths import NotContained, contained
+
 DEFAULT_MAX_STEPS = 200
 MAX_MAX_STEPS = 1000
 _FIELDS = ("step", "ts", "min", "max", "count", "sum", "edges", "counts")
@@ -41,7 +43,12 @@ def thin(series: list[dict[str, Any]], limit: int) -> list[dict[str, Any]]:
 
 def run_histograms(run_dir: Path, key: str | None, max_steps: int) -> list[dict[str, Any]]:
     """``[{"key", "total_steps", "entries": [...]}]`` by key, each entry one step's buckets."""
-    by_key = histograms.read(run_dir / layout.HISTOGRAMS_FILE, key=key)
+    try:
+        # A histograms file that is a symlink out of the run is refused, like every file served.
+        path = contained(run_dir, layout.HISTOGRAMS_FILE)
+    except NotContained:
+        return []
+    by_key = histograms.read(path, key=key)
     out = []
     for name in sorted(by_key):
         series = by_key[name]
