@@ -48,7 +48,7 @@ def check_lines(file_name: str, chunk: bytes) -> int:
 def _lenient(line: bytes) -> Any:
     try:
         return json.loads(line)
-    except ValueError:
+    except (ValueError, RecursionError):  # RecursionError: nested deeper than json recurses
         return None
 
 

@@ -30,6 +30,8 @@ def parse_document(file_name: str, body: bytes) -> dict[str, Any]:
             value = json.loads(body)  # NaN / Infinity tokens, as the reference SDK wrote them
         except ValueError as exc:
             raise bad_request(f"{file_name} must be a JSON object: {exc}") from None
+        except RecursionError:
+            raise bad_request(f"{file_name} must be a JSON object: it is nested too deeply") from None
     if not isinstance(value, dict):
         raise bad_request(f"{file_name} must be a JSON object")
     return value

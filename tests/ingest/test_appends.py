@@ -136,3 +136,14 @@ def test_broken_gzip_gets_400(up):
                                  content_type="application/octet-stream", HTTP_CONTENT_ENCODING="gzip")
 
     assert response.status_code == 400 and "not valid gzip" in response.json()["detail"]
+
+
+def test_a_line_nested_too_deeply_is_refused_and_nothing_is_written(up, run_path):
+    # json recurses once per level: 2,000 nested arrays raised RecursionError (a 500) in the
+    # lenient fallback for NaN lines.
+    line = b'{"ts": 1.0, "type": "metrics", "data": ' + b"[" * 2000 + b"]" * 2000 + b"}\n"
+
+    response = up.append(line, 0)
+
+    assert response.status_code == 400
+    assert not (run_path / "events.jsonl").exists() or (run_path / "events.jsonl").read_bytes() == b""

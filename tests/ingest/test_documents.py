@@ -116,3 +116,11 @@ def test_uploads_from_another_machine_are_refused_without_accounts(up, storage_r
     assert response.status_code == 403
     assert "accepts uploads from this machine only" in response.json()["detail"]
     assert tree(storage_root) == before
+
+
+def test_a_document_nested_too_deeply_gets_400(up, declared, run_path):
+    response = up.put(f"/api/ingest/runs/{RUN_ID}/files/summary.json", b"[" * 2000 + b"]" * 2000)
+
+    assert response.status_code == 400
+    assert response.json() == {"detail": "summary.json must be a JSON object: it is nested too deeply"}
+    assert not (run_path / "summary.json").exists()
