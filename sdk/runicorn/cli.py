@@ -49,6 +49,10 @@ def build_parser() -> argparse.ArgumentParser:
     from .manifest.cli import add_parser as add_manifest_parser
 
     add_manifest_parser(sub)
+
+    from .commands import export_data
+
+    export_data.add_parser(sub)
     return parser
 
 
