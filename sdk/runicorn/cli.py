@@ -50,9 +50,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_manifest_parser(sub)
 
-    from .commands import export_data
+    from .commands import delete, export_data, manage
 
     export_data.add_parser(sub)
+    manage.add_parser(sub)
+    delete.add_parser(sub)
     return parser
 
 
