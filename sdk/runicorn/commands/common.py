@@ -6,10 +6,11 @@ from __future__ import annotations
 import argparse
 import functools
 import sys
+import time
 from pathlib import Path
 from typing import Any, Callable, List, Optional
 
-from .. import layout
+from .. import layout, records
 from ..config import resolve_storage_root
 
 # Exit codes: 0 done, 1 the work failed or found nothing to act on, 2 the command line is wrong
@@ -111,3 +112,8 @@ def confirm(question: str) -> bool:
     except EOFError:
         return False
     return answer.strip().lower() in ("y", "yes")
+
+
+def is_alive(rec: records.RunRecord) -> bool:
+    """Whether the run's process may still be writing (the viewer's rule: not orphaned)."""
+    return rec.status == "running" and not rec.deleted and not records.is_orphaned(rec, time.time())

@@ -27,6 +27,7 @@ from .common import (
     confirm,
     find_runs,
     handles_errors,
+    is_alive,
     storage_root,
 )
 
@@ -77,11 +78,6 @@ def _dir_size(path: Path) -> int:
     return total
 
 
-def _is_alive(rec: records.RunRecord) -> bool:
-    return (rec.status == "running" and rec.pid is not None and rec.hostname == records.this_host()
-            and records.pid_alive(rec.pid))
-
-
 def make_plan(root: Path, run_ids: List[str], from_bin: bool) -> Plan:
     everything = list(layout.iter_run_dirs(root))
     if from_bin:
@@ -92,7 +88,7 @@ def make_plan(root: Path, run_ids: List[str], from_bin: bool) -> Plan:
     chosen_ids = {loc.run_id for loc in chosen}
     for loc in chosen:
         rec = records.read_run(loc)
-        if _is_alive(rec):
+        if is_alive(rec):
             plan.alive.append(rec.run_id)
             continue
         plan.runs.append(rec)
