@@ -50,11 +50,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_manifest_parser(sub)
 
-    from .commands import artifacts, delete, export_data, manage
+    from .commands import artifacts, delete, export_data, manage, rate_limit
 
     export_data.add_parser(sub)
     manage.add_parser(sub)
     artifacts.add_parser(sub)
+    rate_limit.add_parser(sub)
     delete.add_parser(sub)
     return parser
 

@@ -102,11 +102,10 @@ def find_runs(root: Path, run_ids: List[str]) -> List[layout.RunLocation]:
     return [found[r] for r in dict.fromkeys(run_ids)]
 
 
-def confirm(question: str) -> bool:
+def confirm(question: str, hint: str = "add --force") -> bool:
     """Ask yes/no on the terminal; a non-interactive stdin is a refusal, never a hang or a crash."""
     if not sys.stdin.isatty():
-        raise CliError("refusing to ask for confirmation without a terminal; add --force (or --dry-run first)",
-                       EXIT_USAGE)
+        raise CliError(f"refusing to ask for confirmation without a terminal; {hint}", EXIT_USAGE)
     try:
         answer = input(f"{question} [y/N] ")
     except EOFError:

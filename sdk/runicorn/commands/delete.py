@@ -146,7 +146,8 @@ def run(args: argparse.Namespace) -> int:
     if args.dry_run:
         print("Dry run: nothing was deleted.")
         return 0
-    if not args.force and not confirm("Delete these runs for good? This cannot be undone."):
+    if not args.force and not confirm("Delete these runs for good? This cannot be undone.",
+                                          "add --force (or --dry-run first)"):
         print("Cancelled: nothing was deleted.")
         return EXIT_FAILED
     failures = _execute(root, plan, args.with_artifacts)
