@@ -39,6 +39,7 @@ def search(root: Path, params: Mapping[str, str], on_indexing: Callable[[], None
 
     from .listing import list_experiments
     from .params import InvalidParam, parse_list_query
+    from .qcompile import CompileError
 
     try:
         query = parse_list_query(params)  # a bad query fails before any indexing work
@@ -48,4 +49,7 @@ def search(root: Path, params: Mapping[str, str], on_indexing: Callable[[], None
     if on_indexing is not None:
         on_indexing()
     indexer.sync_index(root)
-    return list_experiments(query)
+    try:
+        return list_experiments(query)
+    except CompileError as exc:  # parsed, but the fields and values do not fit (as the API's 400)
+        raise QueryError("q", str(exc), exc.position) from None

@@ -130,3 +130,12 @@ def test_help_lists_examples_for_every_action(cli):
 
     for action in ("search", "tag", "delete", "restore", "cleanup"):
         assert f"runicorn manage --action {action}" in text
+
+
+def test_a_query_whose_field_and_value_do_not_fit_is_a_usage_error(cli, sdk, root):
+    make_runs(sdk, [{}])
+
+    done = cli("manage", "--storage", str(root), "--action", "search", "--query", "status > 3")
+
+    assert done.returncode == 2
+    assert done.stderr == "error: --query: status compares with strings, not a number\n  status > 3\n         ^\n"
