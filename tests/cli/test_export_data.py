@@ -132,3 +132,31 @@ def test_on_a_terminal_it_draws_a_progress_bar(cli_env, sdk, root, tmp_path):
     os.close(parent)
     text = output.decode()
     assert f"Exporting {run_id} [" in text and "(100%)" in text
+
+
+def test_without_orjson_the_standard_library_writes_the_same_table(cli, root, tmp_path):
+    # A training environment has the SDK alone: no orjson. Odd values must come out the same.
+    run_dir = root / "p" / "e" / "runs" / "20250101_000000_abcdef"
+    run_dir.mkdir(parents=True)
+    (run_dir / "meta.json").write_text('{"id": "20250101_000000_abcdef", "project": "p", "name": "e"}')
+    (run_dir / "events.jsonl").write_text(
+        '{"ts": 1.0, "type": "metrics", "data": {"global_step": 1, "x": 0.30000000000000004, "big": '
+        '12345678901234567890, "hist": [1, 2.5, {"a": "é"}], "flag": true, "note": "a,b \\"c\\""}}\n'
+        '{"ts": 2.0, "type": "metrics", "data": {"global_step": 2, "x": NaN, "big": -Infinity}}\n'
+        '{"ts": 3.0, "type": "metrics", "da'
+    )
+    blocker = tmp_path / "no_orjson"
+    blocker.mkdir()
+    (blocker / "orjson.py").write_text("raise ImportError('orjson is not installed here')\n")
+    sdk_only = {"PYTHONPATH": os.pathsep.join([str(blocker), str(Path(__file__).resolve().parents[2] / "sdk")])}
+
+    fast = cli("export-data", "--storage", str(root), "--run-id", "20250101_000000_abcdef", "--output", "-")
+    plain = cli("export-data", "--storage", str(root), "--run-id", "20250101_000000_abcdef", "--output", "-",
+                env=sdk_only)
+
+    assert fast.returncode == plain.returncode == 0, fast.stderr + plain.stderr
+    assert plain.stdout == fast.stdout
+    assert list(csv.reader(io.StringIO(plain.stdout)))[1:] == [
+        ["1", "1.0", "", "12345678901234567890", "true", '[1,2.5,{"a":"é"}]', 'a,b "c"', "0.30000000000000004"],
+        ["2", "2.0", "", "-inf", "", "", "", "nan"],
+    ]
