@@ -19,13 +19,13 @@ import math
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any, Callable, List, Optional, Tuple
+from typing import IO, Any, Callable, List, Optional, Tuple, Type
 
 try:  # the viewer has orjson; a training environment need not
     import orjson
 
     _fast_loads: Callable[[bytes], Any] = orjson.loads
-    _FastError: type = orjson.JSONDecodeError
+    _FastError: Type[Exception] = orjson.JSONDecodeError
 except ImportError:  # pragma: no cover - exercised in SDK-only environments
     orjson = None  # type: ignore[assignment]
     _fast_loads = json.loads
@@ -235,7 +235,7 @@ def _excel_value(value: Any) -> Any:
 
 def _write_excel(path: Path, out: IO[bytes], title: str, progress: Optional[Progress]) -> None:
     try:
-        from openpyxl import Workbook
+        from openpyxl import Workbook  # type: ignore[import-untyped]  # openpyxl ships no type hints
     except ImportError:
         raise ExportUnavailable(
             "Excel export needs openpyxl: pip install openpyxl (or the SDK's [excel] extra); "

@@ -95,13 +95,17 @@ class UserLimits:
     exists: bool = False
 
 
+def _positive(value: Any, where: str) -> int:
+    if not isinstance(value, int) or isinstance(value, bool) or value <= 0:
+        raise InvalidLimits(f"{where} must be a positive whole number, got {value!r}")
+    return value
+
+
 def _limit(entry: Any, where: str) -> tuple:
     if not isinstance(entry, dict):
         raise InvalidLimits(f"{where} must be an object with max_requests and window_seconds")
-    count, window = entry.get("max_requests"), entry.get("window_seconds", 60)
-    for value, name in ((count, "max_requests"), (window, "window_seconds")):
-        if not isinstance(value, int) or isinstance(value, bool) or value <= 0:
-            raise InvalidLimits(f"{where}.{name} must be a positive whole number, got {value!r}")
+    count = _positive(entry.get("max_requests"), f"{where}.max_requests")
+    window = _positive(entry.get("window_seconds", 60), f"{where}.window_seconds")
     burst = entry.get("burst_size")
     return rate_of(count, window), burst if isinstance(burst, int) and not isinstance(burst, bool) else None
 
