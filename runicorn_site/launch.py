@@ -30,9 +30,12 @@ def is_loopback(host: str) -> bool:
     return bool(infos) and all(ipaddress.ip_address(info[4][0].split("%")[0]).is_loopback for info in infos)
 
 
-def run_viewer(host: str = "127.0.0.1", port: int = 23300, storage: str | None = None) -> int:
+def run_viewer(host: str = "127.0.0.1", port: int = 23300, storage: str | None = None,
+               log_level: str | None = None) -> int:
     if storage:
         os.environ["RUNICORN_DIR"] = str(Path(storage).expanduser().resolve())
+    if log_level:
+        os.environ["RUNICORN_LOG_LEVEL"] = log_level  # read by settings.LOGGING, below
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "runicorn_site.settings")
 
     import django
@@ -61,6 +64,9 @@ def run_viewer(host: str = "127.0.0.1", port: int = 23300, storage: str | None =
     from daphne.cli import CommandLineInterface
 
     argv = ["-b", host, "-p", str(port), "--proxy-headers", "runicorn_site.asgi:application"]
+    if log_level:
+        # daphne prints its access log itself at verbosity 1 and up: quiet levels hide it too.
+        argv[:0] = ["-v", {"DEBUG": "2", "INFO": "1"}.get(log_level, "0")]
     try:
         CommandLineInterface().run(argv)
     except KeyboardInterrupt:

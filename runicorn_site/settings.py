@@ -10,6 +10,7 @@ import hashlib
 from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
+from runicorn import ratelimits as user_rate_limits
 from runicorn.config import resolve_storage_root_source
 
 from . import profile
@@ -45,11 +46,19 @@ RUNICORN_ARTIFACT_STATS_MAX_AGE = envfloat("RUNICORN_ARTIFACT_STATS_MAX_AGE", 60
 # Rate limits of /api/ (apps.system.ratelimit), per client IP and route: "METHOD /route" or
 # "/route" -> "count/period" (s, m, h, d); "default" covers every other route. The env variable
 # RUNICORN_RATE_LIMITS (a JSON object) overrides single entries.
-RUNICORN_RATE_LIMIT_ENABLED = envbool("RUNICORN_RATE_LIMIT_ENABLED", True)
+# The user's overrides (`runicorn rate-limit`, the reference's rate_limits.json) sit between the
+# built-in rules below and the environment; read once, at start.
+try:
+    _user_limits = user_rate_limits.load()
+except user_rate_limits.InvalidLimits as exc:
+    raise ImproperlyConfigured(str(exc)) from None
+RUNICORN_RATE_LIMIT_ENABLED = envbool(
+    "RUNICORN_RATE_LIMIT_ENABLED", _user_limits.settings.get("enable_rate_limiting", True)
+)
 _rate_limit_overrides = envjson("RUNICORN_RATE_LIMITS", {})
 if not isinstance(_rate_limit_overrides, dict):
     raise ImproperlyConfigured('RUNICORN_RATE_LIMITS must be a JSON object such as {"GET /api/runs": "200/m"}')
-RUNICORN_RATE_LIMITS = {
+RUNICORN_RATE_LIMITS = user_rate_limits.with_overrides({
     "default": "600/m",
     "GET /api/runs": "100/m",
     "POST /api/runs/soft-delete": "20/m",
@@ -67,8 +76,7 @@ RUNICORN_RATE_LIMITS = {
     "/api/ingest/blobs/{digest}": "20000/m",
     "POST /api/ingest/blobs/missing": "20000/m",
     "POST /api/ingest/runs/{run_id}/artifacts": "20000/m",
-    **_rate_limit_overrides,
-}
+}, _user_limits.rules) | _rate_limit_overrides
 # Reverse proxies in front of the viewer that append to X-Forwarded-For (0: trust REMOTE_ADDR only).
 RUNICORN_RATE_LIMIT_PROXY_COUNT = envint("RUNICORN_RATE_LIMIT_PROXY_COUNT", 0, minimum=0)
 # Saved SSH secrets (apps.config.secrets) are encrypted with this Fernet key; empty: a key file

@@ -7,9 +7,6 @@ next request already sees the change without waiting for the watcher.
 from __future__ import annotations
 
 import logging
-import os
-import shutil
-import uuid
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
@@ -105,22 +102,6 @@ def restore(run_ids: list[str]) -> dict[str, dict[str, Any]]:
     )
 
 
-def _remove_run_dir(path: Path) -> None:
-    """Take the run out of the root with one rename, then delete its files.
-
-    Deleting in place and failing half-way (a file that cannot be unlinked, an NFS ``.nfs*``
-    file held open) used to leave a run without its ``.deleted`` marker, or an empty one, that
-    came back among the live runs. A failed rename changes nothing; after it, what is left has a
-    name the indexer never reads and is only logged.
-    """
-    trash = path.with_name(f".{path.name}.deleting-{uuid.uuid4().hex[:8]}")
-    os.rename(path, trash)
-    try:
-        shutil.rmtree(trash)
-    except OSError as exc:
-        log.warning("run %s was removed, but deleting its files at %s failed: %s", path.name, trash, exc)
-
-
 def empty_recycle_bin(run_ids: list[str] | None = None) -> int:
     """Remove deleted runs' directories for good (all of them, or those in ``run_ids``)."""
     root = get_storage_root()
@@ -134,8 +115,8 @@ def empty_recycle_bin(run_ids: list[str] | None = None) -> int:
             # Re-check on disk: the marker is what makes a run deletable, not the index alone.
             if not (path / layout.DELETED_MARKER).exists():
                 continue
-            _remove_run_dir(path)
-        except OSError as exc:  # NotContained included
+            markers.remove_run_dir(path)
+        except (OSError, layout.InvalidName) as exc:  # NotContained included
             log.warning("permanent delete of %s failed: %s", run.run_id, exc)
             continue
         removed.append(run)

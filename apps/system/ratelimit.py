@@ -26,13 +26,12 @@ from django.core.exceptions import ImproperlyConfigured
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.urls import Resolver404, resolve
 from django_ratelimit.core import get_usage
+from runicorn.ratelimits import rate_error, route_error
 
 log = logging.getLogger(__name__)
 
 API_PREFIX = "/api/"
-_RATE = re.compile(r"^(\d+)/(\d*)([smhd])$")
 _PARAM = re.compile(r"<(?:\w+:)?(\w+)>")
-_METHODS = {"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"}
 
 
 @dataclass(frozen=True)
@@ -48,16 +47,9 @@ def check_rules(rules: Any) -> dict[str, str]:
     if not isinstance(rules, dict) or "default" not in rules:
         raise ImproperlyConfigured('RUNICORN_RATE_LIMITS must be a dict with a "default" rate, e.g. "600/m"')
     for route, rate in rules.items():
-        if not isinstance(rate, str) or not _RATE.match(rate) or rate.startswith("0/"):
-            raise ImproperlyConfigured(
-                f"RUNICORN_RATE_LIMITS[{route!r}] must look like '100/m' (a positive count per period: s, m, h or d, "
-                f"optionally with a multiplier such as '10/5m'); got {rate!r}"
-            )
-        method, _, path = route.rpartition(" ")
-        if route != "default" and (not path.startswith("/") or (method and method not in _METHODS)):
-            raise ImproperlyConfigured(
-                f"RUNICORN_RATE_LIMITS key {route!r} must be 'default', '/api/route' or 'METHOD /api/route'"
-            )
+        error = route_error(route) or rate_error(rate)
+        if error:
+            raise ImproperlyConfigured(f"RUNICORN_RATE_LIMITS[{route!r}] {error}")
     return rules
 
 

@@ -94,7 +94,7 @@ def _best_section(found: FoundRun) -> list[str]:
 
 
 def _final_values_section(found: FoundRun) -> list[str]:
-    stats = metric_stats(found.dir / "events.jsonl")
+    stats = metric_stats(found.events)
     if not stats:
         return ["## Final values", "", "No metrics were logged.", ""]
     rows = [(name, s.last, s.last_step, s.minimum, s.maximum, s.count) for name, s in stats.items()]

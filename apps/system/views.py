@@ -77,7 +77,7 @@ class ExportCsvView(APIView):
     @schemas.export_csv
     def get(self, request: Request, run_id: str) -> HttpResponse:
         found = find_run(run_id)
-        response = streaming_response(request, csv_chunks(found.dir / "events.jsonl"), "text/csv; charset=utf-8")
+        response = streaming_response(request, csv_chunks(found.events), "text/csv; charset=utf-8")
         return _attachment(response, f"{run_id}_metrics.csv")
 
 

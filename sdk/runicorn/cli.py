@@ -19,7 +19,7 @@ def _cmd_viewer(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 2
-    return run_viewer(host=args.host, port=args.port, storage=args.storage)
+    return run_viewer(host=args.host, port=args.port, storage=args.storage, log_level=args.log_level)
 
 
 def _cmd_config(args: argparse.Namespace) -> int:
@@ -39,6 +39,8 @@ def build_parser() -> argparse.ArgumentParser:
     viewer.add_argument("--host", default="127.0.0.1")
     viewer.add_argument("--port", type=int, default=23300)
     viewer.add_argument("--storage", default=None, help="storage root (default: RUNICORN_DIR, config, ./.runicorn)")
+    viewer.add_argument("--log-level", type=str.upper, choices=("DEBUG", "INFO", "WARNING", "ERROR"), default=None,
+                        help="logging level (default: INFO, or RUNICORN_LOG_LEVEL)")
     viewer.set_defaults(func=_cmd_viewer)
 
     cfg = sub.add_parser("config", help="show or change the user configuration")
@@ -55,6 +57,14 @@ def build_parser() -> argparse.ArgumentParser:
     from .importers.cli import add_parser as add_import_parser
 
     add_import_parser(sub)
+
+    from .commands import artifacts, delete, export_data, manage, rate_limit
+
+    export_data.add_parser(sub)
+    manage.add_parser(sub)
+    artifacts.add_parser(sub)
+    rate_limit.add_parser(sub)
+    delete.add_parser(sub)
     return parser
 
 

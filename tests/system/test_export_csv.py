@@ -7,8 +7,8 @@ import io
 import json
 
 import pytest
+from runicorn import metrics_export
 
-from apps.system import exports
 from tests.factories import make_run, metric_event
 
 T0 = 1_700_000_000.0
@@ -104,15 +104,15 @@ def test_lines_appended_during_the_export_cannot_add_a_column(api, storage_root,
     run_dir = make_run(storage_root, events=[metric_event(i, T0 + i, loss=1.0 / (i + 1)) for i in range(3)])
     reindex()
     events = run_dir / "events.jsonl"
-    real = exports.metric_columns
+    real = metrics_export.metric_columns
 
-    def columns_then_the_run_writes_more(path):  # type: ignore[no-untyped-def]
-        found = real(path)
+    def columns_then_the_run_writes_more(path, progress=None):  # type: ignore[no-untyped-def]
+        found = real(path, progress)
         with open(events, "a") as fh:  # the training process appends between the two passes
             fh.write(json.dumps(metric_event(3, T0 + 3, loss=0.1, new_metric=7.0)) + "\n")
         return found
 
-    monkeypatch.setattr(exports, "metric_columns", columns_then_the_run_writes_more)
+    monkeypatch.setattr(metrics_export, "metric_columns", columns_then_the_run_writes_more)
 
     rows = rows_of(body_of(api.get(f"/api/export/{run_dir.name}/csv")))
 
@@ -125,7 +125,7 @@ def test_lines_appended_during_the_export_cannot_add_a_column(api, storage_root,
 async def test_under_asgi_a_large_export_is_streamed_in_chunks(async_client, storage_root, reindex, monkeypatch):
     from asgiref.sync import sync_to_async
 
-    monkeypatch.setattr(exports, "CHUNK_BYTES", 16 * 1024)
+    monkeypatch.setattr(metrics_export, "CHUNK_BYTES", 16 * 1024)
     lines = "".join(json.dumps(metric_event(i, T0 + i, loss=i * 0.001, acc=i / 7)) + "\n" for i in range(3_000))
     run_dir = make_run(storage_root, raw_events=lines)
     await sync_to_async(reindex)()

@@ -211,9 +211,10 @@ def member_path(root: Path, type_: str, name: str, version: int, member: str) ->
     return safe_join(files_dir, paths.clean_member_path(member))
 
 
-def download(root: Path, type_: str, name: str, version: int, target: Optional[Any] = None) -> Path:
+def download(root: Path, type_: str, name: str, version: int, target: Optional[Any] = None,
+             progress: Optional[Callable[[int, int], None]] = None) -> Path:
     """Copy a version's files out under ``target`` (a new temporary directory by default) and
-    verify each one against the manifest; the directory."""
+    verify each one against the manifest; the directory. ``progress(files_done, files)`` after each file."""
     vdir = paths.version_dir(root, type_, name, version)
     manifest = rec.read_manifest(vdir)
     if target is None:
@@ -221,7 +222,7 @@ def download(root: Path, type_: str, name: str, version: int, target: Optional[A
     else:
         dest = Path(target)
         dest.mkdir(parents=True, exist_ok=True)
-    for entry in manifest["files"]:
+    for done, entry in enumerate(manifest["files"]):
         member = paths.clean_member_path(entry["path"])
         expected = paths.digest_hex(entry["digest"])
         source = member_path(root, type_, name, version, member)
@@ -245,6 +246,8 @@ def download(root: Path, type_: str, name: str, version: int, target: Optional[A
                 tmp.unlink()
         if entry.get("modified_at"):
             os.utime(out, (entry["modified_at"], entry["modified_at"]))
+        if progress is not None:
+            progress(done + 1, len(manifest["files"]))
     return dest
 
 

@@ -5,55 +5,15 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
-import time
 from pathlib import Path
-from typing import Optional, TextIO
 
+from ..progress import ProgressBar, human_bytes
 from .generator import ManifestGenerator
 from .models import ManifestType
 
+__all__ = ["ProgressBar", "add_parser", "run"]
+
 log = logging.getLogger(__name__)
-
-
-class ProgressBar:
-    """A one-line progress bar on a terminal; silent when the stream is not a tty (cron, pipes)."""
-
-    WIDTH = 30
-
-    def __init__(self, label: str, stream: Optional[TextIO] = None, min_interval: float = 0.1) -> None:
-        self.label = label
-        self.stream = stream if stream is not None else sys.stderr
-        self.enabled = bool(getattr(self.stream, "isatty", lambda: False)())
-        self.min_interval = min_interval
-        self._last = 0.0
-        self._drawn = False
-
-    def __call__(self, done: int, total: int) -> None:
-        if not self.enabled:
-            return
-        now = time.monotonic()
-        if done < total and now - self._last < self.min_interval:
-            return
-        self._last = now
-        fraction = done / total if total else 1.0
-        filled = int(self.WIDTH * fraction)
-        bar = "#" * filled + "." * (self.WIDTH - filled)
-        self.stream.write(f"\r{self.label} [{bar}] {done}/{total} ({fraction:.0%})")
-        self.stream.flush()
-        self._drawn = True
-
-    def close(self) -> None:
-        if self.enabled and self._drawn:
-            self.stream.write("\n")
-            self.stream.flush()
-
-
-def _human_bytes(n: float) -> str:
-    for unit in ("B", "KB", "MB", "GB"):
-        if n < 1024 or unit == "GB":
-            return f"{n:.0f} {unit}" if unit == "B" else f"{n:.2f} {unit}"
-        n /= 1024
-    return f"{n:.2f} TB"
 
 
 def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -113,7 +73,7 @@ def run(args: argparse.Namespace) -> int:
     print(f"  snapshot id:   {manifest.snapshot_id}")
     print(f"  runs:          {manifest.total_experiments}")
     print(f"  files:         {manifest.total_files}")
-    print(f"  total size:    {_human_bytes(manifest.total_bytes)}")
+    print(f"  total size:    {human_bytes(manifest.total_bytes)}")
     print(f"  re-read runs:  {scan.rescanned} ({scan.reused} unchanged since the last scan)")
     print(f"  took:          {scan.seconds:.2f} s")
     print(rule)
