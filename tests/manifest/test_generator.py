@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from runicorn import cli
 from runicorn.manifest import ManifestGenerator, ManifestType, SyncManifest
-from runicorn.manifest.cli import ProgressBar
+from runicorn.progress import ProgressBar
 
 from tests.factories import make_run, metric_event
 from tests.manifest.helpers import backdate, make_root

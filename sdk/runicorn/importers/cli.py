@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any, Callable, List, Optional
 
 from ..config import resolve_storage_root
-from ..manifest.cli import ProgressBar
+from ..progress import ProgressBar
 from .runwriter import ImportedRun, imported_keys, write_run
 
 FORMS = ("tensorboard", "mlflow")

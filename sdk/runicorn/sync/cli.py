@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Iterable, List, Optional, Tuple
 
 from .. import layout
-from ..manifest.cli import ProgressBar, _human_bytes
+from ..progress import ProgressBar, human_bytes
 from . import server_from_env
 from . import state as state_file
 from .transport import Refused, Unreachable, check_server_url
@@ -165,7 +165,7 @@ def describe_pending(run_dir: Path, st: state_file.ServerState) -> List[str]:
         except OSError:
             continue
         if size > st.offsets.get(name, 0):
-            out.append(f"{name} {_human_bytes(size - st.offsets.get(name, 0))}")
+            out.append(f"{name} {human_bytes(size - st.offsets.get(name, 0))}")
     for name in state_file.TRACKED[2:]:
         try:
             digest = hashlib.sha256((run_dir / name).read_bytes()).hexdigest()
@@ -214,7 +214,7 @@ def run(args: argparse.Namespace) -> int:
         while True:
             uploaded, _, sent, failed = sync_all(find_runs(paths), server, token, patient=False)
             if uploaded or failed:
-                print(f"{time.strftime('%H:%M:%S')} uploaded {uploaded} runs ({_human_bytes(sent)})"
+                print(f"{time.strftime('%H:%M:%S')} uploaded {uploaded} runs ({human_bytes(sent)})"
                       + (f", {len(failed)} waiting: {failed[0][1]}" if failed else ""), file=sys.stderr)
             time.sleep(max(0.5, args.interval))
     except KeyboardInterrupt:
@@ -222,7 +222,7 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _report(uploaded: int, skipped: int, sent: int, failed: List[Tuple[Path, str]], seconds: float) -> int:
-    print(f"Synced {uploaded} runs, {skipped} already up to date, {len(failed)} failed; sent {_human_bytes(sent)} "
+    print(f"Synced {uploaded} runs, {skipped} already up to date, {len(failed)} failed; sent {human_bytes(sent)} "
           f"({sent} bytes) in {seconds:.1f} s")
     for run_dir, error in failed:
         print(f"  {run_dir}: {error}", file=sys.stderr)
