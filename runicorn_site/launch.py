@@ -54,6 +54,10 @@ def run_viewer(host: str = "127.0.0.1", port: int = 23300, storage: str | None =
 
     from daphne.cli import CommandLineInterface
 
+    from .ws_compression import enable_permessage_deflate
+
+    enable_permessage_deflate()
+
     argv = ["-b", host, "-p", str(port), "--proxy-headers", "runicorn_site.asgi:application"]
     try:
         CommandLineInterface().run(argv)

@@ -42,6 +42,8 @@ RUNICORN_METRICS_PREVIEW_BYTES = envint("RUNICORN_METRICS_PREVIEW_BYTES", 16 * 1
 # instead of parsing events.jsonl again. Only events files of at least MIN_BYTES are stored (a
 # smaller one parses in a few ms); DIR "off" turns the store off.
 RUNICORN_METRICS_STORE_MIN_BYTES = envint("RUNICORN_METRICS_STORE_MIN_BYTES", 1024 * 1024, minimum=0)
+# JSON answers of at least this many bytes are compressed (zstd, brotli, gzip; apps/system/compression.py).
+RUNICORN_COMPRESS_MIN_BYTES = envint("RUNICORN_COMPRESS_MIN_BYTES", 4096, minimum=0)
 RUNICORN_WS_IDLE_SECONDS = envfloat("RUNICORN_WS_IDLE_SECONDS", 3600.0, minimum=0.1)
 # GET /api/artifacts/stats answers from the last scan and queues a new one when the last is older.
 RUNICORN_ARTIFACT_STATS_MAX_AGE = envfloat("RUNICORN_ARTIFACT_STATS_MAX_AGE", 60.0, minimum=0.0)
@@ -159,6 +161,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # JSON answers compressed by Accept-Encoding (static files have WhiteNoise's own, above).
+    "apps.system.compression.CompressionMiddleware",
     "apps.system.ratelimit.RateLimitMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
