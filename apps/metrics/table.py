@@ -104,9 +104,14 @@ class MetricTable:
 
     @property
     def columns(self) -> list[str]:
-        """``global_step`` first, then every other key sorted (the reference's order)."""
-        names = set(self.numeric) | set(self.strings)
-        return ["global_step", *sorted(names)]
+        """``global_step`` first, then every other key sorted (the reference's order). Kept until
+        a key is added: a run of 10,000 metrics would sort them on every request otherwise."""
+        known = (len(self.numeric), len(self.strings))
+        cached = self.__dict__.get("_columns")
+        if cached is None or cached[0] != known:
+            names = set(self.numeric) | set(self.strings)
+            cached = self.__dict__["_columns"] = (known, ["global_step", *sorted(names)])
+        return cached[1]
 
     @property
     def last_step(self) -> int | None:

@@ -70,6 +70,8 @@ CASES = {
     + "\n"
     + lines(*(metric_event(s, T0 + s, loss=2.0 / s) for s in range(60, 90)))
     + '{"ts": 1700000099.0, "type": "metr',  # a half-written last line
+    # Wider than parsing.WIDE_KEYS: the line parser's 2-D path, and a store of 600 columns.
+    "wide": lines(*(metric_event(s, T0 + s, **{f"m{k:03d}": s / (k + 1) for k in range(600)}) for s in range(1, 40))),
     "out_of_order": lines(*(metric_event(s, T0 + s, loss=s * 1.0) for s in (5, 3, 9, 1, 3, 7))),
 }
 
