@@ -3,9 +3,11 @@
 ``python -m tests.benchmarks.bench_store`` (or ``make bench``). The run of ``bench_metrics`` (1M
 rows: loss, acc, lr, a stage string), one fresh copy, one viewer data directory:
 
-1. a viewer starts, its first ``metrics_step?downsample=2000`` parses ``events.jsonl`` (the
-   first request ever on the run) and queues the store's write; the viewer stops once the store
-   file is there;
+0. for comparison, a viewer without the store (``RUNICORN_METRICS_STORE_DIR=off``): its first
+   ``metrics_step?downsample=2000`` parses ``events.jsonl``;
+1. a viewer starts; its indexer finds the run, the background builder stores it (nobody has
+   opened it), and the first ``metrics_step`` — the first request ever on the run — reads the
+   store; the viewer stops;
 2. a viewer starts again on the same data directory: its first ``metrics_step`` reads the store;
 3. once more: its first ``metrics/fast?metric_names=loss&downsample=2000`` (one metric, as a chart
    asks) reads one column only; then the viewer's peak RSS.
@@ -49,9 +51,10 @@ def _first(server: Server, path: str, params: dict[str, Any]) -> float:
     return elapsed
 
 
-def _viewer(root: Path, workdir: Path, i: int) -> Server:
+def _viewer(root: Path, workdir: Path, i: int, **env: str) -> Server:
     # Same XDG_DATA_HOME (the store's default home) every time: only the process is new.
-    server = start_ours(root, workdir, {**OURS_ENV, "RUNICORN_DB_PATH": str(workdir / f"index-{i}.sqlite3")})
+    extra = {**OURS_ENV, "RUNICORN_DB_PATH": str(workdir / f"index-{i}.sqlite3"), **env}
+    server = start_ours(root, workdir, extra)
     _indexed(server)
     return server
 
@@ -62,15 +65,22 @@ def measure(workdir: Path) -> dict[str, Any]:
     fast_path = f"/api/v2/experiments/{RUN_ID}/metrics/fast"
     result: dict[str, Any] = {"rows": ROWS, "load_before": os.getloadavg()[0]}
 
+    server = _viewer(root, workdir, 9, RUNICORN_METRICS_STORE_DIR="off")
+    try:
+        result["parse_s"] = round(_first(server, step_path, {"downsample": DOWNSAMPLE}), 3)
+        result["parse_rss"] = server.memory()
+    finally:
+        server.stop()
+
     server = _viewer(root, workdir, 0)
     try:
-        result["first_ever_s"] = round(_first(server, step_path, {"downsample": DOWNSAMPLE}), 3)
-        deadline = time.monotonic() + 120
-        while not list((workdir / "ours-data").rglob("*.arrow")):
+        deadline = time.monotonic() + 300
+        while not list((workdir / "ours-data").rglob("*.arrow")):  # the builder's work
             if time.monotonic() > deadline:
-                raise RuntimeError("the store was not written within 120 s")
+                raise RuntimeError("the background builder did not store the run within 300 s")
             time.sleep(0.1)
         wait_idle(server.process.pid)
+        result["first_ever_ms"] = round(_first(server, step_path, {"downsample": DOWNSAMPLE}) * 1000, 1)
     finally:
         server.stop()
     stored = list((workdir / "ours-data").rglob("*.arrow"))
@@ -96,13 +106,16 @@ def measure(workdir: Path) -> dict[str, Any]:
 
 
 def report(result: dict[str, Any]) -> list[str]:
+    parse_ms = result["parse_s"] * 1000
     return [
         f"metrics store, {result['rows']:,} steps × 3 metrics (load {result['load_before']:.1f}"
         f"–{result['load_after']:.1f}; store file {result['store_mb']} MB)",
-        f"  first request ever (parses events.jsonl):        {result['first_ever_s'] * 1000:8.1f} ms",
+        f"  without the store: first request parses events.jsonl {parse_ms:8.1f} ms"
+        f"  (peak RSS {result['parse_rss']['peak_rss_mb']} MB)",
+        f"  first request ever, stored by the background builder: {result['first_ever_ms']:8.1f} ms"
+        f"  ({parse_ms / result['first_ever_ms']:.1f}× faster)",
         f"  first metrics_step after a restart (the store):  {result['restart_step_ms']:8.1f} ms"
-        f"   target ≤ {TARGETS['restart_ms']:.0f} ms; "
-        f"{result['first_ever_s'] * 1000 / result['restart_step_ms']:.1f}× faster than parsing",
+        f"   target ≤ {TARGETS['restart_ms']:.0f} ms; {parse_ms / result['restart_step_ms']:.1f}× faster than parsing",
         f"  first one-metric chart after a restart:          {result['restart_one_metric_ms']:8.1f} ms",
         f"  the same, warm (best of 5):                      {result['warm_one_metric_ms']:8.1f} ms",
         f"  peak RSS: {result['restart_step_rss']['peak_rss_mb']} MB (all metrics), "
@@ -118,6 +131,14 @@ def main() -> dict[str, Any]:
         shutil.rmtree(workdir, ignore_errors=True)
     print("\n".join(report(result)))
     print(json.dumps(result))
+    result["summary"] = {
+        "parse_ms": round(result["parse_s"] * 1000, 1),
+        "first_ever_ms": result["first_ever_ms"],
+        "restart_step_ms": result["restart_step_ms"],
+        "restart_one_metric_ms": result["restart_one_metric_ms"],
+        "peak_rss_mb": result["restart_one_metric_rss"]["peak_rss_mb"],
+        "load": round(result["load_before"], 1),
+    }
     return result
 
 
