@@ -339,7 +339,7 @@ class MetricsCache:
 
     def stats(self) -> dict[str, Any]:
         with self._lock:
-            requests = self.hits + self.misses + self.incremental_updates
+            requests = self.hits + self.misses + self.incremental_updates + self.store_loads
             return {
                 "size": len(self._entries),
                 "max_size": self.max_entries,
