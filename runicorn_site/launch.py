@@ -63,6 +63,10 @@ def run_viewer(host: str = "127.0.0.1", port: int = 23300, storage: str | None =
 
     from daphne.cli import CommandLineInterface
 
+    from .ws_compression import enable_permessage_deflate
+
+    enable_permessage_deflate()
+
     argv = ["-b", host, "-p", str(port), "--proxy-headers", "runicorn_site.asgi:application"]
     if log_level:
         # daphne prints its access log itself at verbosity 1 and up: quiet levels hide it too.

@@ -40,6 +40,13 @@ RUNICORN_METRICS_CACHE_ENTRIES = envint("RUNICORN_METRICS_CACHE_ENTRIES", 100, m
 # metrics/fast?preview=1 answers from a sample of the lines of an events file at least this large
 # while the run is not parsed yet (apps/metrics/preview.py); 0 turns previews off.
 RUNICORN_METRICS_PREVIEW_BYTES = envint("RUNICORN_METRICS_PREVIEW_BYTES", 16 * 1024 * 1024, minimum=0)
+# The persisted columnar metrics store (apps/metrics/store.py): one Arrow file per run in the
+# viewer's own data directory (never the storage root), so a restart reads memory-mapped columns
+# instead of parsing events.jsonl again. Only events files of at least MIN_BYTES are stored (a
+# smaller one parses in a few ms); DIR "off" turns the store off.
+RUNICORN_METRICS_STORE_MIN_BYTES = envint("RUNICORN_METRICS_STORE_MIN_BYTES", 1024 * 1024, minimum=0)
+# JSON answers of at least this many bytes are compressed (zstd, brotli, gzip; apps/system/compression.py).
+RUNICORN_COMPRESS_MIN_BYTES = envint("RUNICORN_COMPRESS_MIN_BYTES", 4096, minimum=0)
 RUNICORN_WS_IDLE_SECONDS = envfloat("RUNICORN_WS_IDLE_SECONDS", 3600.0, minimum=0.1)
 # GET /api/artifacts/stats answers from the last scan and queues a new one when the last is older.
 RUNICORN_ARTIFACT_STATS_MAX_AGE = envfloat("RUNICORN_ARTIFACT_STATS_MAX_AGE", 60.0, minimum=0.0)
@@ -92,14 +99,30 @@ RUNICORN_REMOTE_VIEWER_START_SECONDS = envfloat("RUNICORN_REMOTE_VIEWER_START_SE
 RUNICORN_SSH_KEEPALIVE_SECONDS = envint("RUNICORN_SSH_KEEPALIVE_SECONDS", 15, minimum=0)
 
 
+def _data_home() -> Path:
+    return Path(envstr("XDG_DATA_HOME") or Path.home() / ".local" / "share") / "runicorn"
+
+
+def _root_digest() -> str:
+    # One index (and one metrics store) per storage root, so two viewers on two roots never share.
+    return hashlib.sha1(str(RUNICORN_STORAGE_ROOT).encode(), usedforsecurity=False).hexdigest()[:12]
+
+
 def _default_sqlite_path() -> Path:
     explicit = envstr("RUNICORN_DB_PATH")
     if explicit:
         return Path(explicit).expanduser()
-    data_home = Path(envstr("XDG_DATA_HOME") or Path.home() / ".local" / "share")
-    # One index per storage root, so two viewers on two roots never share a database.
-    digest = hashlib.sha1(str(RUNICORN_STORAGE_ROOT).encode(), usedforsecurity=False).hexdigest()[:12]
-    return data_home / "runicorn" / f"index-{digest}.sqlite3"
+    return _data_home() / f"index-{_root_digest()}.sqlite3"
+
+
+def _default_metrics_store_dir() -> str:
+    explicit = envstr("RUNICORN_METRICS_STORE_DIR")
+    if explicit:
+        return "" if explicit.strip().lower() == "off" else str(Path(explicit).expanduser())
+    return str(_data_home() / f"metrics-{_root_digest()}")
+
+
+RUNICORN_METRICS_STORE_DIR = _default_metrics_store_dir()
 
 
 # --- Django -----------------------------------------------------------------------------------
@@ -158,6 +181,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # JSON answers compressed by Accept-Encoding (static files have WhiteNoise's own, above).
+    "apps.system.compression.CompressionMiddleware",
     "apps.system.ratelimit.RateLimitMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",

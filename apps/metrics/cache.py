@@ -18,9 +18,12 @@ import itertools
 import os
 import stat
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Callable
+from contextlib import nullcontext
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any, Literal, TypeVar
 
@@ -28,6 +31,7 @@ from django.conf import settings
 
 from apps.common.paths import contained
 
+from . import background, store
 from . import preview as sampling
 from .parsing import parse_block
 from .preview import FileKey
@@ -42,7 +46,9 @@ MAX_PREVIEWS = 4  # sample tables kept for runs being parsed (a page opens one r
 # before it samples instead; during a full parse it does not wait at all.
 READY_WAIT_S = 0.2
 
-Outcome = Literal["hit", "incremental", "miss"]
+# "store": the table came from the persisted store (apps/metrics/store.py), plus any bytes
+# appended since; "miss": the file was parsed from the start.
+Outcome = Literal["hit", "incremental", "miss", "store"]
 T = TypeVar("T")
 # Generations are unique across entries: a follower's token from an evicted entry never matches
 # the entry that replaces it.
@@ -56,6 +62,7 @@ class FileState:
     size: int  # size at the last look
     offset: int  # bytes consumed: everything before is in the table
     head: bytes
+    tail: bytes = b""  # the bytes just before ``offset`` (the store checks both edges)
 
 
 class RunMetrics:
@@ -71,6 +78,11 @@ class RunMetrics:
         self.responses: dict[Any, tuple[tuple[int, int], Any, int]] = {}
         self.size_estimate = 0  # nbytes at the end of the last use, read by the evictor
         self.parsing = False  # a full read is under way (read without the lock, by ``ready``)
+        self.between_chunks: Callable[[], None] | None = None
+        # The last table handed to the store: rows, when, and its token (see ``store_snapshot``).
+        self.stored_rows = 0
+        self.stored_at = 0.0
+        self.stored_token: tuple[int, int] | None = None
 
     @property
     def nbytes(self) -> int:
@@ -81,10 +93,15 @@ class RunMetrics:
         """Changes whenever the table does."""
         return (self.generation, self.table.version)
 
-    def refresh(self) -> Outcome:
-        """Bring the table in step with the file. Caller holds ``self.lock``."""
+    def refresh(self, between_chunks: Callable[[], None] | None = None) -> Outcome:
+        """Bring the table in step with the file. Caller holds ``self.lock`` (or owns the entry).
+        ``between_chunks`` is called after each chunk read (the background builder pauses there)."""
         before = self.token
-        outcome = self._refresh()
+        self.between_chunks = between_chunks
+        try:
+            outcome = self._refresh()
+        finally:
+            self.between_chunks = None
         if self.token != before:
             self.responses.clear()
         self.looked = True
@@ -100,13 +117,16 @@ class RunMetrics:
             st = os.fstat(fd)
             if not stat.S_ISREG(st.st_mode):
                 return self._gone()
+            stored = self.state is None and not self.looked and self._load_store(fd, st)
             state = self.state
             if state is not None and (st.st_dev, st.st_ino) == (state.dev, state.ino) and st.st_size >= state.offset:
                 if st.st_size == state.size:
-                    return "hit"
+                    return "store" if stored else "hit"
                 if os.pread(fd, len(state.head), 0) == state.head:
                     before = self.table.version
                     self._read(fd, state, st.st_size)
+                    if stored:
+                        return "store"
                     return "incremental" if self.table.version != before else "hit"
             self._full_read(fd, st)
             return "miss"
@@ -123,6 +143,31 @@ class RunMetrics:
     def _reset(self, table: MetricTable) -> None:
         self.table = table
         self.generation = next(_generations)
+        self.stored_rows, self.stored_token = 0, None
+
+    def _load_store(self, fd: int, st: os.stat_result) -> bool:
+        """The first look in this process: take the table from the store when it matches the file."""
+        snap = store.load(self.path, fd, st)
+        if snap is None:
+            return False
+        self._reset(snap.table)
+        self.state = FileState(snap.dev, snap.ino, snap.size, snap.offset, snap.head, snap.tail)
+        self.stored_rows, self.stored_at, self.stored_token = snap.table.n, time.monotonic(), self.token
+        return True
+
+    def store_snapshot(self) -> store.Snapshot | None:
+        """A snapshot for the store when the table is worth writing again (``store.due``); the
+        columns are shared, not copied. Caller holds the lock."""
+        state = self.state
+        if state is None or self.token == self.stored_token or not store.worth_storing(state.size):
+            return None
+        if not store.due(self.table.n, self.stored_rows, self.stored_at):
+            return None
+        snap = store.Snapshot(
+            self.table.snapshot(), state.dev, state.ino, state.offset, state.size, state.head, state.tail
+        )
+        self.stored_rows, self.stored_at, self.stored_token = self.table.n, time.monotonic(), self.token
+        return snap
 
     def _full_read(self, fd: int, st: os.stat_result) -> None:
         state = FileState(st.st_dev, st.st_ino, 0, 0, b"")
@@ -155,10 +200,14 @@ class RunMetrics:
                 size_columns = False
                 self.table = MetricTable(capacity=int(batch.size * size / cut * 1.02) + 16)
             self.table.add(batch)
+            if self.between_chunks is not None:
+                self.between_chunks()
         state.offset = pos - len(leftover)
         state.size = size
         if len(state.head) < HEAD_BYTES and state.offset > len(state.head):
             state.head = os.pread(fd, min(HEAD_BYTES, state.offset), 0)
+        tail_start = max(0, state.offset - store.EDGE_BYTES)
+        state.tail = os.pread(fd, state.offset - tail_start, tail_start)
 
     def cheap_to_refresh(self, max_new_bytes: int) -> bool:
         """Whether a refresh now reads at most ``max_new_bytes`` appended (no full parse). Caller
@@ -204,7 +253,7 @@ class MetricsCache:
         self._entries: OrderedDict[str, RunMetrics] = OrderedDict()
         self._previews: OrderedDict[str, Preview] = OrderedDict()
         self._lock = threading.Lock()
-        self.hits = self.misses = self.incremental_updates = 0
+        self.hits = self.misses = self.incremental_updates = self.store_loads = 0
 
     def use(self, path: Path, work: Callable[[RunMetrics], T], count: bool = True) -> T:
         """Refresh the run's table and call ``work(entry)`` while holding its lock.
@@ -218,10 +267,13 @@ class MetricsCache:
             if entry is None:
                 entry = self._entries[key] = RunMetrics(path)
             self._entries.move_to_end(key)
-        with entry.lock:
+        with background.request_active() if count else nullcontext(), entry.lock:
             outcome = entry.refresh()
             result = work(entry)
             entry.size_estimate = entry.nbytes
+            snap = entry.store_snapshot()
+        if snap is not None:
+            background.submit(("save", key), partial(store.save, path, snap))
         with self._lock:
             self._previews.pop(key, None)  # the table itself answers from now on
             if not count:
@@ -230,6 +282,8 @@ class MetricsCache:
                 self.hits += 1
             elif outcome == "incremental":
                 self.incremental_updates += 1
+            elif outcome == "store":
+                self.store_loads += 1
             else:
                 self.misses += 1
             self._evict(keep=key)
@@ -238,12 +292,17 @@ class MetricsCache:
     def ready(self, path: Path) -> bool:
         """Whether ``use(path)`` would answer now: the table was read, less appended since than
         a preview is worth, and nobody is parsing the file at this moment."""
+        max_new = max(sampling.min_bytes(), 1) - 1
         with self._lock:
             entry = self._entries.get(str(path))
-        if entry is None or entry.parsing or not entry.lock.acquire(timeout=READY_WAIT_S):
+        if entry is None:
+            return store.is_current(path, max_new)  # a restart: the store answers without a parse
+        if entry.parsing or not entry.lock.acquire(timeout=READY_WAIT_S):
             return False
         try:
-            return entry.cheap_to_refresh(max(sampling.min_bytes(), 1) - 1)
+            if entry.state is None and not entry.looked:
+                return store.is_current(path, max_new)
+            return entry.cheap_to_refresh(max_new)
         finally:
             entry.lock.release()
 
@@ -283,13 +342,14 @@ class MetricsCache:
 
     def stats(self) -> dict[str, Any]:
         with self._lock:
-            requests = self.hits + self.misses + self.incremental_updates
+            requests = self.hits + self.misses + self.incremental_updates + self.store_loads
             return {
                 "size": len(self._entries),
                 "max_size": self.max_entries,
                 "hits": self.hits,
                 "misses": self.misses,
                 "incremental_updates": self.incremental_updates,
+                "store_loads": self.store_loads,
                 "hit_rate": self.hits / requests if requests else 0.0,
                 "incremental_rate": self.incremental_updates / requests if requests else 0.0,
                 "bytes": sum(e.size_estimate for e in self._entries.values()),
@@ -300,7 +360,12 @@ class MetricsCache:
         with self._lock:
             self._entries.clear()
             self._previews.clear()
-            self.hits = self.misses = self.incremental_updates = 0
+            self.hits = self.misses = self.incremental_updates = self.store_loads = 0
+
+    def holds(self, path: Path) -> bool:
+        """Whether the run's table is in memory (someone opened it in this process)."""
+        with self._lock:
+            return str(path) in self._entries
 
 
 _cache: MetricsCache | None = None

@@ -59,13 +59,59 @@ class MetricTable:
         # can send exactly the rows changed since.
         self.changes: deque[tuple[int, int]] = deque(maxlen=256)
 
+    @classmethod
+    def from_columns(
+        cls,
+        step: np.ndarray,
+        ts: np.ndarray,
+        numeric: dict[str, np.ndarray],
+        strings: dict[str, tuple[np.ndarray, list[str]]],
+        int_columns: set[str],
+        gappy: set[str],
+        first_ts: float,
+        skipped: int,
+    ) -> MetricTable:
+        """A table over existing columns of equal length (read-only ones, such as memory-mapped
+        store columns, are copied only when rows are added)."""
+        table = cls(capacity=16)
+        table.n = table.capacity = int(step.shape[0])
+        table.step, table.ts, table.numeric = step, ts, dict(numeric)
+        table.strings = {
+            name: StringColumn(codes, list(values), {v: i for i, v in enumerate(values)})
+            for name, (codes, values) in strings.items()
+        }
+        table.int_columns, table.gappy = set(int_columns), set(gappy)
+        table.first_ts, table.skipped = first_ts, skipped
+        return table
+
+    def snapshot(self) -> MetricTable:
+        """The table as it is now, sharing its columns: they become read-only, so the snapshot
+        never changes and the next ``add`` here copies them first."""
+        self.freeze()
+        n = self.n
+        return MetricTable.from_columns(
+            self.step[:n],
+            self.ts[:n],
+            {name: col[:n] for name, col in self.numeric.items()},
+            {name: (col.codes[:n], col.values) for name, col in self.strings.items()},
+            self.int_columns,
+            self.gappy,
+            self.first_ts,
+            self.skipped,
+        )
+
     # ------------------------------------------------------------------ reading
 
     @property
     def columns(self) -> list[str]:
-        """``global_step`` first, then every other key sorted (the reference's order)."""
-        names = set(self.numeric) | set(self.strings)
-        return ["global_step", *sorted(names)]
+        """``global_step`` first, then every other key sorted (the reference's order). Kept until
+        a key is added: a run of 10,000 metrics would sort them on every request otherwise."""
+        known = (len(self.numeric), len(self.strings))
+        cached = self.__dict__.get("_columns")
+        if cached is None or cached[0] != known:
+            names = set(self.numeric) | set(self.strings)
+            cached = self.__dict__["_columns"] = (known, ["global_step", *sorted(names)])
+        return cached[1]
 
     @property
     def last_step(self) -> int | None:
@@ -102,6 +148,8 @@ class MetricTable:
 
     def add(self, batch: EventBatch) -> None:
         """Fold the events of ``batch`` (which came after everything already added) into rows."""
+        if not self.step.flags.writeable:
+            self._own()
         self.first_ts = min(self.first_ts, batch.first_ts)
         self.skipped += batch.skipped
         if batch.size == 0:
@@ -199,11 +247,22 @@ class MetricTable:
             column.codes[at:end] = -1 if values is None else values
         self.n = end
 
-    def _reserve(self, needed: int) -> None:
-        if needed <= self.capacity:
-            return
-        capacity = max(needed, int(self.capacity * 1.5) + 16)
+    def freeze(self) -> None:
+        """Make the columns read-only: a snapshot of them (the store's writer) stays as it is,
+        and the next ``add`` works on copies (``_own``)."""
+        for column in [self.step, self.ts, *self.numeric.values(), *(c.codes for c in self.strings.values())]:
+            column.flags.writeable = False
 
+    def _own(self) -> None:
+        # Columns read-only (memory-mapped from the store, or frozen for a snapshot): copy them
+        # into memory with room for the rows a followed run appends.
+        self._resize(self.n + max(1024, self.n // 8))
+
+    def _reserve(self, needed: int) -> None:
+        if needed > self.capacity:
+            self._resize(max(needed, int(self.capacity * 1.5) + 16))
+
+    def _resize(self, capacity: int) -> None:
         def grown(old: np.ndarray, fill: float | int) -> np.ndarray:
             new = np.full(capacity, fill, dtype=old.dtype)
             new[: self.n] = old[: self.n]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import os
+import threading
 import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -34,6 +35,10 @@ _UPDATE_FIELDS = [
     if getattr(f, "concrete", False) and f.name not in ("id", "run_id", "indexed_at")
 ]
 _BATCH = 500
+# A scan with more runs to write than this commits them in chunks of this many: a first index of
+# a big root fills in while it is built (lists answer from the first chunk on, in a second or two)
+# instead of appearing all at once minutes later.
+COMMIT_CHUNK = 2000
 # Every write to the index takes this lock (PostgreSQL: an advisory lock for the transaction), so
 # viewer processes, request threads and Celery workers never interleave their upserts (no deadlocks)
 # and a write based on an older read of the disk never lands after a newer one (no lost status).
@@ -42,6 +47,32 @@ INDEX_WRITE_LOCK = "runicorn:index-write"
 # Sent inside the indexer's transaction after each batch upsert, with ``rows`` = the Run instances
 # just written (pks set), so tables derived from Run (apps.experiments' query facets) stay in step.
 runs_saved = Signal()
+
+
+@dataclass
+class Progress:
+    """Where the scan under way is (``/api/health`` shows it): runs looked at of those found."""
+
+    active: bool = False
+    scanned: int = 0
+    total: int = 0
+    written: int = 0
+    started_at: float | None = None
+    lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    def as_dict(self) -> dict[str, object]:
+        with self.lock:
+            return {
+                "active": self.active,
+                "scanned": self.scanned,
+                "total": self.total,
+                "written": self.written,
+                "fraction": round(self.scanned / self.total, 4) if self.total else (0.0 if self.active else 1.0),
+                "seconds": round(time.time() - self.started_at, 1) if self.active and self.started_at else 0.0,
+            }
+
+
+progress = Progress()
 
 
 @dataclass
@@ -190,44 +221,74 @@ def sync_index(root: Path, *, full: bool = False) -> SyncStats:
     known_dirs = dict(Run.objects.values_list("run_id", "run_dir"))
     seen: set[str] = set()
     pending: list[Run] = []
+    locations = list(layout.iter_run_dirs(root))  # the walk is quick; the total gives the progress
+    with progress.lock:
+        progress.active, progress.scanned, progress.total, progress.written = True, 0, len(locations), 0
+        progress.started_at = now
     containment = _Containment(root)
-    for loc in layout.iter_run_dirs(root):
-        if not containment.inside(loc.path):
-            continue
-        if loc.run_id in seen:
-            log.warning("duplicate run id %s at %s ignored", loc.run_id, loc.path)
-            continue
-        seen.add(loc.run_id)
-        stats.scanned += 1
-        # A run not in the index yet is read whole anyway (read_run takes its token itself).
-        if not full and loc.run_id in known:
-            token, _ = records.fingerprint(loc.path)
-            if known[loc.run_id] == token and known_dirs.get(loc.run_id) == str(loc.path):
+    try:
+        for loc in locations:
+            with progress.lock:
+                progress.scanned += 1
+            if not containment.inside(loc.path):
                 continue
-        rec = records.read_run(loc)
-        if _reap_if_orphaned(rec, now):
-            stats.orphaned += 1
-        row = to_row(rec)
-        if row is not None:
-            pending.append(row)
-            stats.changed_ids.append(loc.run_id)
-    gone = [run_id for run_id in known if run_id not in seen]
-    with transaction.atomic():
-        lock_in_transaction(INDEX_WRITE_LOCK)
-        pending = _reread_if_written_meanwhile(pending, known, generation)
-        with _roomy_page_cache(len(pending)):
-            _save(pending)
-        if gone:
-            for start in range(0, len(gone), _BATCH):
-                Run.objects.filter(run_id__in=gone[start : start + _BATCH]).delete()
-        stats.updated = len(pending)
-        stats.removed = len(gone)
-        if stats.changed:
-            bump_generation()
-        IndexState.objects.filter(pk=1).update(last_full_scan=now, runs_indexed=len(seen))
+            if loc.run_id in seen:
+                log.warning("duplicate run id %s at %s ignored", loc.run_id, loc.path)
+                continue
+            seen.add(loc.run_id)
+            stats.scanned += 1
+            # A run not in the index yet is read whole anyway (read_run takes its token itself).
+            if not full and loc.run_id in known:
+                token, _ = records.fingerprint(loc.path)
+                if known[loc.run_id] == token and known_dirs.get(loc.run_id) == str(loc.path):
+                    continue
+            rec = records.read_run(loc)
+            if _reap_if_orphaned(rec, now):
+                stats.orphaned += 1
+            row = to_row(rec)
+            if row is not None:
+                pending.append(row)
+                stats.changed_ids.append(loc.run_id)
+            if len(pending) >= COMMIT_CHUNK:
+                generation = _write_chunk(pending, known, generation, stats)
+                pending = []
+        gone = [run_id for run_id in known if run_id not in seen]
+        with transaction.atomic():
+            lock_in_transaction(INDEX_WRITE_LOCK)
+            _write_pending(pending, known, generation, stats)
+            if gone:
+                for start in range(0, len(gone), _BATCH):
+                    Run.objects.filter(run_id__in=gone[start : start + _BATCH]).delete()
+            stats.removed = len(gone)
+            if pending or gone:
+                bump_generation()
+            IndexState.objects.filter(pk=1).update(last_full_scan=now, runs_indexed=len(seen))
+    finally:
+        with progress.lock:
+            progress.active = False
     stats.changed_ids.extend(gone)
     stats.seconds = time.monotonic() - started
     return stats
+
+
+def _write_pending(pending: list[Run], known: dict[str, str], generation: str, stats: SyncStats) -> None:
+    """Upsert ``pending`` (caller holds the write lock in a transaction)."""
+    pending = _reread_if_written_meanwhile(pending, known, generation)
+    with _roomy_page_cache(len(pending)):
+        _save(pending)
+    stats.updated += len(pending)
+    with progress.lock:
+        progress.written += len(pending)
+
+
+def _write_chunk(pending: list[Run], known: dict[str, str], generation: str, stats: SyncStats) -> str:
+    """Commit one chunk of a long scan; the generation after it (this scan's own writes are no
+    reason to read its runs again, another writer's are)."""
+    with transaction.atomic():
+        lock_in_transaction(INDEX_WRITE_LOCK)
+        _write_pending(pending, known, generation, stats)
+        bump_generation()
+        return current_generation()
 
 
 def sync_locations(root: Path, locations: Iterable[layout.RunLocation]) -> SyncStats:

@@ -221,7 +221,7 @@ _METRICS: dict[tuple[str, str], Doc] = {
         "State of the metrics cache", tags=METRICS,
         responses={200: Resp("Counters", obj(("size",), size=INT, max_size=INT, hits=INT, misses=INT,
                                               incremental_updates=INT, hit_rate=NUM, incremental_rate=NUM,
-                                              bytes=INT, max_bytes=INT))},
+                                              bytes=INT, max_bytes=INT, store_loads=INT))},
     ),
     ("GET", "/api/v2/experiments/{exp_id}/metrics/fast"): Doc(
         "Selected metrics of an experiment, in a step range, optionally downsampled", tags=METRICS,

@@ -17,10 +17,18 @@ health = extend_schema(
     tags=["system"],
     responses={200: OpenApiResponse(obj(
         ("status", "version"), status=STR, storage=STR, version=STR,
-        index=obj(runs=INT, generation=INT, last_full_scan=n(NUM), watcher_running=BOOL),
+        index=obj(runs=INT, generation=INT, last_full_scan=n(NUM), watcher_running=BOOL,
+                  progress=obj(active=BOOL, scanned=INT, total=INT, written=INT, fraction=NUM, seconds=NUM)),
         cache=obj(enabled=BOOL, type=STR, hit_rate=STR, hits=INT, misses=INT, incremental_updates=INT, size=INT,
                   max_size=INT),
-    ), "The viewer answers")},
+    ), "The viewer answers", [OpenApiExample("while a first index of a big root is built", {
+        "status": "ok", "storage": "/data/runicorn", "version": "0.5.3",
+        "index": {"runs": 0, "generation": 12, "last_full_scan": None, "watcher_running": True,
+                  "progress": {"active": True, "scanned": 42000, "total": 100000, "written": 42000,
+                               "fraction": 0.42, "seconds": 11.5}},
+        "cache": {"enabled": True, "type": "incremental", "hit_rate": "0.0%", "hits": 0, "misses": 0,
+                  "incremental_updates": 0, "size": 0, "max_size": 100},
+    })])},
 )
 
 HOST_EXAMPLE = {

@@ -9,6 +9,7 @@ from rest_framework.request import Request
 from rest_framework.views import APIView
 
 from apps.metrics.services import health_cache
+from apps.runs import indexer
 from apps.runs.models import IndexState
 from apps.runs.responses import json_response
 from apps.runs.storage import get_storage_root
@@ -38,6 +39,8 @@ class HealthView(APIView):
                     "generation": state.generation if state else 0,
                     "last_full_scan": state.last_full_scan if state else None,
                     "watcher_running": bool(watcher and watcher.is_alive()),
+                    # The scan under way: a first index of a big root fills in chunk by chunk.
+                    "progress": indexer.progress.as_dict(),
                 },
                 "cache": health_cache(),
             }

@@ -61,3 +61,15 @@ def test_the_websockets_refuse_an_unknown_run_and_close(live, endpoint):
         assert "not found" in ws.recv(timeout=10).lower()
         with pytest.raises(ConnectionClosed):
             ws.recv(timeout=10)
+
+
+def test_the_viewer_accepts_permessage_deflate_and_plain_clients(live):
+    viewer, run = live
+    url = viewer.url.replace("http://", "ws://") + f"/api/runs/{run.name}/logs/ws"
+
+    with connect(url, open_timeout=10) as deflating:  # websockets offers permessage-deflate
+        assert "permessage-deflate" in deflating.response.headers.get("Sec-WebSocket-Extensions", "")
+        assert deflating.recv(timeout=10) == "10:00:00 | start"
+    with connect(url, open_timeout=10, compression=None) as plain:
+        assert "Sec-WebSocket-Extensions" not in plain.response.headers
+        assert plain.recv(timeout=10) == "10:00:00 | start"
