@@ -10,7 +10,19 @@ from typing import Any
 import pytest
 
 from apps.metrics.cache import reset_cache
+from apps.runs.storage import get_storage_root, set_storage_root
 from tests.factories import make_run
+
+
+@pytest.fixture(autouse=True)
+def served_tmp_path(tmp_path: Path) -> Iterator[None]:
+    """Files a test writes under ``tmp_path`` lie in the served storage root: the viewer reads no
+    file outside it (the containment rule), so such a test would otherwise compare empty answers.
+    The ``storage_root`` fixture, where a test asks for it, narrows the root to ``tmp_path/root``."""
+    previous = get_storage_root()
+    set_storage_root(tmp_path)
+    yield
+    set_storage_root(previous)
 
 
 @pytest.fixture(autouse=True)

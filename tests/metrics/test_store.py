@@ -18,20 +18,9 @@ from apps.metrics import background, builder, parsing, store
 from apps.metrics import cache as cache_module
 from apps.metrics.cache import get_cache, reset_cache
 from apps.metrics.services import fast_answer, metrics_answer
-from apps.runs.storage import get_storage_root, set_storage_root
 from tests.factories import metric_event
 
 T0 = 1_700_000_000.0
-
-
-@pytest.fixture(autouse=True)
-def served_root(tmp_path: Path) -> Iterator[Path]:
-    """The test's runs (``tmp_path / "run"``) lie in the storage root the viewer serves: files
-    outside it are never read (the containment rule)."""
-    previous = get_storage_root()
-    set_storage_root(tmp_path)
-    yield tmp_path
-    set_storage_root(previous)
 
 
 @pytest.fixture(autouse=True)
