@@ -25,7 +25,7 @@ class InvalidRequest(ValueError):
     """Input that the API answers with 400 and this message as ``detail``."""
 
 
-def _run_path(row: dict[str, Any]) -> Path | None:
+def run_path(row: dict[str, Any]) -> Path | None:
     """The run's directory inside the storage root, or None when the indexed path escapes it."""
     try:
         return layout.safe_join(get_storage_root(), row["project"], row["name"], layout.RUNS_DIR, row["run_id"])
@@ -60,7 +60,7 @@ def get_experiment(exp_id: str) -> dict[str, Any] | None:
     row = Run.objects.filter(run_id=exp_id).values(*presenters.DETAIL_COLUMNS).first()
     if row is None:
         return None
-    path = _run_path(row)
+    path = run_path(row)
     if path is None or not path.is_dir():
         return {"experiment": presenters.experiment_detail(row), "metrics_summary": metrics_summary.empty(),
                 "environment_available": False, "file_count": 0}
