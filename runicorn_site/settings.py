@@ -133,6 +133,7 @@ INSTALLED_APPS = [
     "apps.accounts",
     "apps.config",
     "apps.remote",
+    "apps.workspaces",
 ]
 
 MIDDLEWARE = [

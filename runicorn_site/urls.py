@@ -14,6 +14,7 @@ urlpatterns = [
     path("api/", include("apps.accounts.urls")),
     path("api/", include("apps.config.urls")),
     path("api/", include("apps.remote.urls")),
+    path("api/", include("apps.workspaces.urls")),
     # Keep last: the single-page app answers every other path.
     path("", include("apps.web.urls")),
 ]

@@ -56,6 +56,9 @@ RULES: dict[tuple[str, str], Rule] = {
     ("artifact-version", "DELETE"): _artifact_delete,
     ("artifact-restore", "POST"): MEMBER,
     ("manifest-generate", "POST"): MEMBER,
+    # Each user's own page layouts.
+    ("workspace", "PUT"): MEMBER,
+    ("workspace", "DELETE"): MEMBER,
     # Irreversible or server-wide: admins (also the default for writes; listed so it reads here).
     ("recycle-bin-empty", "POST"): ADMIN,
     ("config-user-root-dir", "POST"): ADMIN,
