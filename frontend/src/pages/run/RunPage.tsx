@@ -9,6 +9,7 @@ import { runQuery } from "../../api/queries";
 import { ErrorAlert } from "../../components/ErrorAlert";
 import { ArtifactsTab } from "./ArtifactsTab";
 import { EnvironmentTab } from "./EnvironmentTab";
+import { FailureNotice } from "./FailureNotice";
 import { ImagesTab } from "./ImagesTab";
 import { useLiveMetrics, useLiveVersion } from "./liveMetrics";
 import { LogsTab } from "./LogsTab";
@@ -60,6 +61,7 @@ export default function RunPage() {
   return (
     <Stack gap="md">
       <RunHeader run={run.data} live={running && live.connected} />
+      <FailureNotice run={run.data} />
       <Tabs
         value={tab}
         keepMounted={false}
