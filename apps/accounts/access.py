@@ -49,6 +49,14 @@ RULES: dict[tuple[str, str], Rule] = {
     ("auth-token", "DELETE"): MEMBER,
     ("config-ssh-connections", "POST"): MEMBER,
     ("config-ssh-connection", "DELETE"): MEMBER,
+    # Each user's own UI preferences (apps.config.ui_preferences).
+    ("config-column-widths", "POST"): MEMBER,
+    ("config-column-widths", "PUT"): MEMBER,
+    ("config-column-widths", "DELETE"): MEMBER,
+    ("config-column-widths-reset", "POST"): MEMBER,
+    ("config-dismiss-alert", "POST"): MEMBER,
+    ("config-undismiss-alert", "POST"): MEMBER,
+    ("config-clear-alerts", "POST"): MEMBER,
     # Reversible changes to the shared runs.
     ("runs-soft-delete", "POST"): MEMBER,
     ("recycle-bin-restore", "POST"): MEMBER,
@@ -59,6 +67,8 @@ RULES: dict[tuple[str, str], Rule] = {
     # Each user's own page layouts.
     ("workspace", "PUT"): MEMBER,
     ("workspace", "DELETE"): MEMBER,
+    # Marks runs whose process is gone as failed, as the watcher does on its own.
+    ("status-check", "POST"): MEMBER,
     # Irreversible or server-wide: admins (also the default for writes; listed so it reads here).
     ("recycle-bin-empty", "POST"): ADMIN,
     ("config-user-root-dir", "POST"): ADMIN,

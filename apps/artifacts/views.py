@@ -16,7 +16,7 @@ from apps.runs.responses import json_response
 from apps.runs.storage import get_storage_root
 from apps.system.errors import BadRequest, NotFound
 
-from . import lineage, reader, services
+from . import lineage, reader, services, training
 
 
 class Conflict(exceptions.APIException):
@@ -150,3 +150,22 @@ class VersionLineageView(APIView):
 class RunArtifactsView(APIView):
     def get(self, request: Request, run_id: str) -> HttpResponse:
         return json_response(_call(reader.run_artifacts, _root(), run_id))
+
+
+def _optional_version(request: Request) -> int | None:
+    raw = request.query_params.get("version")
+    return None if raw in (None, "") else _version(raw)
+
+
+class TrainingMetricsView(APIView):
+    def get(self, request: Request, name: str) -> HttpResponse:
+        name, number, type_ = _name(name), _optional_version(request), _type(request)
+        return json_response(_call(training.training_metrics, _root(), name, number, type_))
+
+
+class PerformanceHistoryView(APIView):
+    def get(self, request: Request, name: str) -> HttpResponse:
+        metric = request.query_params.get("metric_name") or None
+        if metric is not None and len(metric) > 255:
+            raise BadRequest("Invalid metric_name: at most 255 characters")
+        return json_response(_call(training.performance_history, _root(), _name(name), _type(request), metric))

@@ -1,4 +1,4 @@
-"""Config API: the storage root and saved SSH connections. Errors are ``{"detail": ...}``."""
+"""Config API: the storage root, saved SSH connections, UI preferences. Errors are ``{"detail": ...}``."""
 
 from __future__ import annotations
 
@@ -9,9 +9,9 @@ from rest_framework.request import Request
 from rest_framework.views import APIView
 
 from apps.runs.responses import json_response
-from apps.system.errors import BadRequest, NotFound
+from apps.system.errors import BadRequest, NotFound, Unprocessable
 
-from . import schemas, ssh_connections, storage_root
+from . import schemas, ssh_connections, storage_root, ui_preferences
 from .validation import InvalidField
 
 MAX_KEY_CHARS = 400
@@ -77,3 +77,92 @@ class SshConnectionDetailsView(APIView):
         except ssh_connections.ConnectionNotSaved:
             raise NotFound(f"Connection not found: {key}") from None
         return json_response({"ok": True, "connection": record})
+
+
+def _query_name(request: Request, field: str, required: bool = True) -> str | None:
+    value = request.query_params.get(field)
+    if value is None and not required:
+        return None
+    if value is None:
+        raise Unprocessable(f"Query parameter {field} is required")
+    try:
+        return ui_preferences.clean_name(field, value)
+    except InvalidField as exc:
+        raise Unprocessable(str(exc)) from None
+
+
+def _reset_widths(request: Request) -> HttpResponse:
+    table = _query_name(request, "table")
+    assert table is not None  # required above
+    ui_preferences.reset_column_widths(table, _query_name(request, "size", required=False))
+    return json_response({"ok": True, "message": "Column width preferences reset"})
+
+
+class ColumnWidthsView(APIView):
+    @schemas.get_column_widths
+    def get(self, request: Request) -> HttpResponse:
+        table, size = _query_name(request, "table"), _query_name(request, "size")
+        assert table is not None and size is not None  # required above
+        return json_response({"table": table, "size": size,
+                              "widths": ui_preferences.get_column_widths(table, size)})
+
+    @schemas.save_column_widths
+    def post(self, request: Request) -> HttpResponse:
+        body = _body(request)
+        try:
+            ui_preferences.save_column_widths(body.get("table"), body.get("size"), body.get("widths"),
+                                              body.get("window_width"), body.get("window_height"))
+        except InvalidField as exc:
+            raise Unprocessable(str(exc)) from None
+        return json_response({"ok": True, "message": "Column width preferences saved"})
+
+    put = post  # the reference has POST only; PUT is what a REST client tries first
+
+    @schemas.reset_column_widths
+    def delete(self, request: Request) -> HttpResponse:
+        return _reset_widths(request)
+
+
+class ColumnWidthsResetView(APIView):
+    @schemas.reset_column_widths
+    def post(self, request: Request) -> HttpResponse:
+        return _reset_widths(request)
+
+
+def _alert_id(request: Request) -> str:
+    try:
+        return ui_preferences.clean_alert_id(_body(request).get("alert_id"))
+    except InvalidField as exc:
+        raise Unprocessable(str(exc)) from None
+
+
+class DismissedAlertsView(APIView):
+    @schemas.dismissed_alerts
+    def get(self, request: Request) -> HttpResponse:
+        return json_response({"dismissed_alerts": ui_preferences.dismissed_alerts()})
+
+
+class DismissAlertView(APIView):
+    @schemas.dismiss_alert
+    def post(self, request: Request) -> HttpResponse:
+        alert_id = _alert_id(request)
+        try:
+            ui_preferences.dismiss_alert(alert_id)
+        except InvalidField as exc:
+            raise BadRequest(str(exc)) from None
+        return json_response({"ok": True, "message": f"Alert '{alert_id}' dismissed"})
+
+
+class UndismissAlertView(APIView):
+    @schemas.undismiss_alert
+    def post(self, request: Request) -> HttpResponse:
+        alert_id = _alert_id(request)
+        ui_preferences.undismiss_alert(alert_id)
+        return json_response({"ok": True, "message": f"Alert '{alert_id}' restored"})
+
+
+class ClearDismissedAlertsView(APIView):
+    @schemas.clear_dismissed_alerts
+    def post(self, request: Request) -> HttpResponse:
+        ui_preferences.clear_dismissed_alerts()
+        return json_response({"ok": True, "message": "All dismissed alerts cleared"})

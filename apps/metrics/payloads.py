@@ -101,10 +101,24 @@ def select(table: MetricTable, view: View, downsample: int | None) -> tuple[np.n
     return chosen, kept
 
 
+def _with_nulls(field: Field) -> Field:
+    """Every row gets the key: ``None`` where it has no value (the reference's V1 rows)."""
+    if field.present is None or field.present.all():
+        return Field(field.name, field.values)
+    values = field.values.astype(object)
+    values[~field.present] = None
+    return Field(field.name, values)
+
+
 def answer_rows(
-    table: MetricTable, view: View, chosen: np.ndarray, kept: dict[str, np.ndarray], leading: list[str]
+    table: MetricTable, view: View, chosen: np.ndarray, kept: dict[str, np.ndarray], leading: list[str],
+    nulls: bool = False,
 ) -> list[dict[str, Any]]:
-    """Rows for the positions ``chosen``; ``leading`` are the first keys (``global_step``/``time``)."""
+    """Rows for the positions ``chosen``; ``leading`` are the first keys (``global_step``/``time``).
+
+    ``nulls``: every row carries every key, ``None`` where it has no value; otherwise a key only
+    where the row has a value.
+    """
     fields: list[Field] = []
     for name in leading:
         if name == "global_step":
@@ -126,6 +140,8 @@ def answer_rows(
             codes = view.take(column.codes, chosen)
             labels = np.array(column.values + [""], dtype=object)
             fields.append(Field(name, labels[codes], codes >= 0))  # code -1 picks the "" slot, masked
+    if nulls:
+        fields = [_with_nulls(f) for f in fields]
     return build_rows(fields, int(chosen.shape[0]))
 
 
@@ -140,7 +156,8 @@ def metrics_body(table: MetricTable, by: str, downsample: int | None) -> dict[st
         columns = table.columns
         leading = ["global_step"]
     chosen, kept = select(table, view, downsample)
-    rows = answer_rows(table, view, chosen, kept, leading)
+    # Clients of the reference read row["val/acc"] on every row: a key with null, never a missing key.
+    rows = answer_rows(table, view, chosen, kept, leading, nulls=True)
     total = view.size
     return {
         "columns": columns if total else [],

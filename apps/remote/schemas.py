@@ -58,9 +58,40 @@ HOST_KEY_BODY = obj(
 KNOWN_HOST = obj(host=n(STR), port=n(INT), known_hosts_host=STR, key_type=STR, key_base64=STR,
                  fingerprint_sha256=STR)
 
-# Not in the OpenAPI description: a schema-driven fuzzer would make the viewer open connections to
-# whatever hosts it invents. Documented in the README (fields, 401/408/409 host key, 429).
-connect = extend_schema(exclude=True)
+# The API fuzz test leaves /api/remote/ out: it would make the viewer connect to hosts it invents.
+connect = extend_schema(
+    summary="Open an SSH connection (or reuse the open one to the same host, port and user)", tags=TAGS,
+    description=("Credentials: a password, a private key (text or private_key_path), or the SSH agent; or "
+                 "saved_key, the key of a saved connection (its remembered secrets are used). An unknown or "
+                 "changed host key answers 409 with the key to confirm through /api/remote/known-hosts/accept."),
+    request={"application/json": obj(
+        (), host=STR, port={**INT, "minimum": 1, "maximum": 65535}, username=STR,
+        auth_method={"type": "string", "enum": ["password", "key", "agent"]}, password=STR, private_key=STR,
+        private_key_path=STR, passphrase=STR, use_agent=BOOL, saved_key=STR,
+        timeout={**NUM, "minimum": 1, "maximum": 300},
+    )},
+    examples=[OpenApiExample("password", {"host": "gpu-server.com", "port": 22, "username": "mluser",
+                                          "password": "secret"}, request_only=True),
+              OpenApiExample("saved", {"saved_key": "gpu-server.com:22@mluser"}, request_only=True)],
+    responses={
+        200: ok("Connected", obj(("success", "connection_id", "connected"), success=BOOL, ok=BOOL,
+                                 connection_id=STR, host=STR, port=INT, username=STR, auth_method=STR, status=STR,
+                                 created_at=n(STR), connected_at=n(STR), last_ping=n(STR), server_info=SERVER_INFO,
+                                 viewer=n(VIEWER_BRIEF), connected=BOOL, reconnected=BOOL),
+                {"success": True, "ok": True, "connection_id": CID, "host": "gpu-server.com", "port": 22,
+                 "username": "mluser", "auth_method": "password", "status": "connected",
+                 "connected_at": "2025-01-14T15:30:45+00:00", "connected": True, "reconnected": False}),
+        400: BAD,
+        401: _error("The server refused the credentials", "authentication_failed", "Authentication failed"),
+        404: _error("saved_key names no saved connection", "connection_not_found",
+                    "No saved connection 'gpu:22@me'"),
+        408: SLOW,
+        409: OpenApiResponse(obj(("success", "error", "detail"), success=BOOL, error=STR, message=STR,
+                                 detail={"type": "object"}),
+                             "The host key is unknown or changed: confirm it, then connect again"),
+        502: _error("The server cannot be reached", "connection_failed", "Cannot reach gpu-server.com:22"),
+    },
+)
 
 list_connections = extend_schema(
     summary="Active SSH connections, with their remote viewer", tags=TAGS,
@@ -191,4 +222,52 @@ known_hosts_accept = extend_schema(
     responses={200: ok("Recorded", obj(("success",), success=BOOL, ok=BOOL, entry=obj(
         host=STR, port=INT, known_hosts_host=STR, key_type=STR, fingerprint_sha256=STR, public_key=STR, reason=STR,
     ))), 400: BAD},
+)
+
+# ---------------------------------------------------------------------------- the reference web UI's
+
+SAVED_ENTRY = obj(
+    ("id", "host", "port", "username"),
+    id=STR, name=STR, host=STR, port=INT, username=STR, authMethod=STR, privateKeyPath=STR, condaEnv=STR,
+    remoteRoot=STR, localPort=INT, remotePort=INT, createdAt=NUM, lastUsed=NUM, hasPassword=BOOL,
+)
+SAVED_EXAMPLE = {"id": "conn_1736840000000_k3j5h2l1a", "name": "mluser@gpu-server.com", "host": "gpu-server.com",
+                 "port": 22, "username": "mluser", "authMethod": "password", "condaEnv": "system",
+                 "remoteRoot": "/data/runicorn", "createdAt": 1736840000000, "hasPassword": True}
+DETAIL = obj(("detail",), detail=STR)
+
+saved_list = extend_schema(
+    summary="The reference web UI's saved connections (passwords never included: hasPassword)", tags=TAGS,
+    responses={200: ok("The list", obj(("ok", "connections"), ok=BOOL, connections=arr(SAVED_ENTRY)),
+                       {"ok": True, "connections": [SAVED_EXAMPLE]})},
+)
+
+saved_replace = extend_schema(
+    summary="Replace the reference web UI's saved connections with this list", tags=TAGS,
+    description=("At most 100. A password is stored only encrypted; an entry sent without one keeps the "
+                 "password already stored under its id."),
+    request={"application/json": {**arr(obj(("id", "host", "username"), id=STR, name=STR, host=STR,
+                                            port={**INT, "minimum": 1, "maximum": 65535}, username=STR,
+                                            authMethod=STR, password=STR, privateKeyPath=STR, condaEnv=STR,
+                                            remoteRoot=STR, localPort=INT, remotePort=INT, createdAt=NUM)),
+                                  "maxItems": 100}},
+    examples=[OpenApiExample("one", [{**{k: v for k, v in SAVED_EXAMPLE.items() if k != "hasPassword"},
+                                      "password": "secret"}], request_only=True)],
+    responses={
+        200: ok("Saved", obj(("ok", "message"), ok=BOOL, message=STR),
+                {"ok": True, "message": "Connections saved successfully"}),
+        422: OpenApiResponse(DETAIL, "Not a list, or an entry is malformed", [OpenApiExample(
+            "no host", {"detail": "connection 0: host is required (a host name or IP address)"})]),
+    },
+)
+
+viewer_sessions = extend_schema(
+    summary="Running remote viewers, as the reference web UI lists them", tags=TAGS,
+    responses={200: ok("The sessions", obj(("sessions",), sessions=arr(obj(
+        ("sessionId", "host", "status"), sessionId=STR, host=STR, sshPort=INT, username=STR, localPort=INT,
+        remotePort=INT, remoteRoot=STR, remotePid=INT, status=STR, startedAt=INT, uptimeSeconds=INT,
+        isActive=BOOL, url=STR))), {"sessions": [{
+            "sessionId": CID, "host": "gpu-server.com", "sshPort": 22, "username": "mluser", "localPort": 23301,
+            "remotePort": 23300, "remoteRoot": "/data/runicorn", "remotePid": 4242, "status": "running",
+            "startedAt": 1736840000000, "uptimeSeconds": 120, "isActive": True, "url": "http://127.0.0.1:23301"}]})},
 )

@@ -188,6 +188,12 @@ def stop_viewer(body: dict[str, Any]) -> dict[str, Any]:
             **outcome}
 
 
+def viewer_sessions() -> dict[str, Any]:
+    """The caller's running remote viewers, in the reference web UI's shape."""
+    found = [(c, c.viewer) for c in connections.all_connections()]
+    return {"sessions": [viewer.session(c, v) for c, v in found if v is not None]}
+
+
 def viewer_status(cid: Any) -> dict[str, Any]:
     connection = connections.get(cid)
     return {"success": True, "connection_id": connection.id, "viewer": viewer.status(connection)}

@@ -135,6 +135,26 @@ def describe(viewer: RemoteViewer) -> dict[str, Any]:
     }
 
 
+def session(connection: RemoteConnection, viewer: RemoteViewer) -> dict[str, Any]:
+    """A running remote viewer as the reference web UI lists it (camelCase; times in ms)."""
+    alive = viewer.forward.is_alive()
+    return {
+        "sessionId": connection.id,
+        "host": connection.target.host,
+        "sshPort": connection.target.port,
+        "username": connection.target.username,
+        "localPort": viewer.forward.local_port,
+        "remotePort": viewer.remote_port,
+        "remoteRoot": viewer.remote_root,
+        "remotePid": viewer.pid,
+        "status": "running" if alive and connection.is_connected() else "stopped",
+        "startedAt": int(viewer.started_at * 1000),
+        "uptimeSeconds": int(time.time() - viewer.started_at),
+        "isActive": alive,
+        "url": viewer.forward.url,
+    }
+
+
 def _script(script: str, *args: object) -> str:
     return "sh -s -- " + " ".join(shlex.quote(str(a)) for a in args)
 

@@ -14,7 +14,10 @@ from rest_framework import exceptions
 from rest_framework.request import Request
 from rest_framework.views import APIView
 
+from apps.config import connection_list
+from apps.config.validation import InvalidField
 from apps.runs.responses import json_response
+from apps.system.errors import Unprocessable
 
 from . import schemas, services
 from .errors import RemoteError, invalid
@@ -147,3 +150,25 @@ class KnownHostsRemoveView(RemoteView):
     @schemas.known_hosts_remove_post
     def post(self, request: Request) -> HttpResponse:
         return json_response(services.remove_known_host(body_of(request)))
+
+
+class SavedConnectionListView(APIView):
+    """The reference web UI's saved connections: read whole, written back whole ({"detail"} errors)."""
+
+    @schemas.saved_list
+    def get(self, request: Request) -> HttpResponse:
+        return json_response({"ok": True, "connections": connection_list.list_saved()})
+
+    @schemas.saved_replace
+    def post(self, request: Request) -> HttpResponse:
+        try:
+            connection_list.replace_all(request.data)
+        except InvalidField as exc:
+            raise Unprocessable(str(exc)) from None
+        return json_response({"ok": True, "message": "Connections saved successfully"})
+
+
+class ViewerSessionsView(RemoteView):
+    @schemas.viewer_sessions
+    def get(self, request: Request) -> HttpResponse:
+        return json_response(services.viewer_sessions())

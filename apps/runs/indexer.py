@@ -253,5 +253,6 @@ def reap_orphans(root: Path) -> SyncStats:
         except OSError as exc:
             log.warning("cannot write status.json of %s: %s", loc.run_id, exc)
     stats = sync_locations(root, dead)
+    stats.scanned = len(running)  # checked: every running run, not only the dead ones re-read
     stats.orphaned = len(dead)
     return stats

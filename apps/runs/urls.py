@@ -9,6 +9,7 @@ urlpatterns = [
     path("recycle-bin", views.RecycleBinView.as_view(), name="recycle-bin"),
     path("recycle-bin/restore", views.RestoreView.as_view(), name="recycle-bin-restore"),
     path("recycle-bin/empty", views.EmptyRecycleBinView.as_view(), name="recycle-bin-empty"),
+    path("status/check", views.StatusCheckView.as_view(), name="status-check"),
     path("projects", views.ProjectListView.as_view(), name="projects"),
     path("projects/<str:project>/names", views.NameListView.as_view(), name="project-names"),
     path("projects/<str:project>/names/<str:name>/runs", views.NameRunListView.as_view(), name="project-name-runs"),

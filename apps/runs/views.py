@@ -11,9 +11,11 @@ from runicorn import layout
 
 from apps.system.errors import BadRequest, NotFound
 
-from . import presenters, projects, services
+from . import indexer, presenters, projects, services
 from .models import Run
+from .ordering import in_reference_order
 from .responses import cached_list, json_response
+from .storage import get_storage_root
 
 
 def _body(request: Request) -> dict[str, Any]:
@@ -38,7 +40,7 @@ def _run_ids(request: Request, noun: str) -> list[str]:
 
 
 def _live_runs():  # type: ignore[no-untyped-def]
-    return Run.objects.filter(deleted=False).order_by("-created_at", "run_id")
+    return in_reference_order(Run.objects.filter(deleted=False))
 
 
 class RunListView(APIView):
@@ -114,3 +116,13 @@ class NameRunListView(APIView):
         _segment(name, "name")
         rows = _live_runs().filter(project=project, name=name).values_list(*presenters.LIST_FIELDS)
         return json_response(presenters.list_items(rows))
+
+
+class StatusCheckView(APIView):
+    """``POST /api/status/check``: runs indexed as running whose process is gone become failed, now."""
+
+    def post(self, request: Request) -> HttpResponse:
+        stats = indexer.reap_orphans(get_storage_root())
+        return json_response({"checked": stats.scanned, "updated": stats.orphaned,
+                              "message": f"Checked {stats.scanned} running experiments, "
+                                         f"updated {stats.orphaned} statuses"})

@@ -44,8 +44,9 @@ RUNS = ("runs",)
 
 _RUNS: dict[tuple[str, str], Doc] = {
     ("GET", "/api/runs"): Doc(
-        "List runs (not deleted), newest first", tags=RUNS,
-        description="Answered from the index. Carries an ETag; send it back in If-None-Match for a 304.",
+        "List runs (not deleted) in the reference's order", tags=RUNS,
+        description=("By project, then name (both case-insensitive), then newest first. Answered from the index. "
+                     "Carries an ETag; send it back in If-None-Match for a 304."),
         responses={200: Resp("The runs", arr(RUN_ITEM), [RUN_ITEM_EXAMPLE]), 304: Resp("Unchanged since the ETag")},
     ),
     ("GET", "/api/runs/{run_id}"): Doc(
@@ -84,6 +85,13 @@ _RUNS: dict[tuple[str, str], Doc] = {
                       {"permanently_deleted": 3, "message": "Permanently deleted 3 runs"}),
             400: error("confirm is not true", "Must set confirm=true to permanently delete"),
         },
+    ),
+    ("POST", "/api/status/check"): Doc(
+        "Check the processes of running runs now; dead ones become failed", tags=RUNS, body_required=False,
+        description="The watcher does this on its own every few seconds; this is the reference's manual button.",
+        responses={200: Resp("How many running runs were checked and changed", obj(
+            ("checked", "updated"), checked=INT, updated=INT, message=STR),
+            {"checked": 2, "updated": 1, "message": "Checked 2 running experiments, updated 1 statuses"})},
     ),
     ("GET", "/api/projects"): Doc(
         "Projects that have runs", tags=("projects",),
@@ -255,6 +263,14 @@ ARTIFACT_NAME = {"type": "string", "pattern": rf'^[^/\\:*?"<>|\x00]{{1,{MAX_NAME
 NAME_PATH = {"name": ARTIFACT_NAME}
 VERSION_PATH = {**NAME_PATH, "version": {"type": "string", "pattern": "^[0-9]+$"}}
 
+TRAINING_METRICS = obj(
+    ("run_id", "run_name", "project", "metrics", "created_at", "status"),
+    run_id=STR, run_name=STR, project=STR, metrics=FREE_OBJECT, created_at=NUM, duration_seconds=n(NUM), status=STR,
+)
+TRAINING_EXAMPLE = {"run_id": EXAMPLE_ID, "run_name": "resnet50", "project": "vision",
+                    "metrics": {"val_acc": 0.9412, "best_metric_name": "val_acc", "best_metric_value": 0.9412},
+                    "created_at": 1736840000.0, "duration_seconds": 3605.2, "status": "finished"}
+
 _ARTIFACTS: dict[tuple[str, str], Doc] = {
     ("GET", "/api/artifacts"): Doc(
         "Artifacts, most recently updated first", tags=ARTIFACTS, parameters=(TYPE_FILTER,),
@@ -316,6 +332,25 @@ _ARTIFACTS: dict[tuple[str, str], Doc] = {
         path_parameters=VERSION_PATH,
         responses={200: Resp("Nodes and edges", obj(("nodes", "edges"), root_artifact=STR, nodes=arr(FREE_OBJECT),
                                                     edges=arr(FREE_OBJECT))),
+                   400: BAD_NAME, 404: ARTIFACT_MISSING},
+    ),
+    ("GET", "/api/artifacts/{name}/training-metrics"): Doc(
+        "What the run that created a version reached (its summary), for the artifact page", tags=ARTIFACTS,
+        description=("The newest live version unless version is given. null when no indexed run created the "
+                     "version. duration_seconds is ended_at - started_at of the run (null while it runs)."),
+        parameters=(TYPE_FILTER, query("version", {"type": "integer", "minimum": 1}, "Version (default: newest)")),
+        path_parameters=NAME_PATH,
+        responses={200: Resp("The creating run, or null", n(TRAINING_METRICS), TRAINING_EXAMPLE),
+                   400: BAD_NAME, 404: ARTIFACT_MISSING},
+    ),
+    ("GET", "/api/artifacts/{name}/performance-history"): Doc(
+        "The numeric summary metrics of the run behind every live version, oldest version first", tags=ARTIFACTS,
+        parameters=(TYPE_FILTER, query("metric_name", {"type": "string", "maxLength": 255}, "Only this metric")),
+        path_parameters=NAME_PATH,
+        responses={200: Resp("One entry per version whose creating run is indexed", arr(obj(
+            ("version", "run_id", "status", "metrics"), version=INT, created_at=NUM, run_id=STR, status=STR,
+            metrics=mapping(NUM))), [{"version": 1, "created_at": 1736840000.0, "run_id": EXAMPLE_ID,
+                                      "status": "finished", "metrics": {"val_acc": 0.9412}}]),
                    400: BAD_NAME, 404: ARTIFACT_MISSING},
     ),
     ("GET", "/api/runs/{run_id}/artifacts"): Doc(

@@ -19,6 +19,14 @@ class BadRequest(exceptions.APIException):
     default_code = "bad_request"
 
 
+class Unprocessable(exceptions.APIException):
+    """A missing or malformed field where the reference (FastAPI validation) answers 422."""
+
+    status_code = status.HTTP_422_UNPROCESSABLE_ENTITY
+    default_detail = "Unprocessable request"
+    default_code = "invalid"
+
+
 class NotFound(exceptions.APIException):
     status_code = status.HTTP_404_NOT_FOUND
     default_detail = "Not Found"

@@ -23,6 +23,35 @@ health = extend_schema(
     ), "The viewer answers")},
 )
 
+HOST_EXAMPLE = {
+    "available": True, "ts": 1736840000.5,
+    "cpu": {"percent": 37.5, "count": 8, "logical_count": 16, "per_core": [40.0, 35.0],
+            "frequency": {"current": 3200.0, "min": 800.0, "max": 4500.0}, "load_avg": [2.1, 1.8, 1.5]},
+    "memory": {"total": 68719476736, "available": 34359738368, "used": 30064771072, "percent": 50.0,
+               "swap_total": 8589934592, "swap_used": 0, "swap_percent": 0.0},
+    "disk": {"path": "/data/runicorn", "total": 1000204886016, "used": 400081954406, "free": 600122931610,
+             "percent": 40.0, "io": {"read_bytes": 1234567890, "write_bytes": 987654321, "read_count": 12345,
+                                     "write_count": 6789}},
+    "platform": {"system": "Linux", "release": "6.8.0", "machine": "x86_64"},
+}
+system_monitor = extend_schema(
+    summary="The viewer's host: CPU (whole and per core), memory and swap, the storage root's disk, load",
+    description="The reference's fields. CPU percentages are over the time since the previous request; "
+    "disk is the filesystem that holds the storage root. frequency, load_avg and io are null where the "
+    "platform does not report them.",
+    tags=["system"],
+    responses={200: OpenApiResponse(obj(
+        ("available", "ts", "cpu", "memory", "disk", "platform"), available=BOOL, ts=NUM,
+        cpu=obj(("percent", "per_core"), percent=NUM, count=n(INT), logical_count=n(INT), per_core=arr(NUM),
+                frequency=n(obj(current=NUM, min=NUM, max=NUM)), load_avg=n(arr(NUM))),
+        memory=obj(("total", "available", "used", "percent"), total=INT, available=INT, used=INT, percent=NUM,
+                   swap_total=INT, swap_used=INT, swap_percent=NUM),
+        disk=obj(("path", "total", "used", "free", "percent"), path=STR, total=INT, used=INT, free=INT,
+                 percent=NUM, io=n(obj(read_bytes=INT, write_bytes=INT, read_count=INT, write_count=INT))),
+        platform=obj(system=STR, release=STR, machine=STR),
+    ), "A sample of the host", [OpenApiExample("linux", HOST_EXAMPLE)])},
+)
+
 GPU = obj(
     ("index", "name"),
     index=INT, name=n(STR), util_gpu=n(NUM), util_mem=n(NUM), mem_total_mib=n(NUM), mem_used_mib=n(NUM),

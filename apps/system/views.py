@@ -1,4 +1,4 @@
-"""Health of the viewer, GPU telemetry, and exports of a run (CSV, Markdown report, environment)."""
+"""Health of the viewer, GPU telemetry, the host monitor, and exports of a run (CSV, Markdown report, environment)."""
 
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ from . import schemas
 from .errors import BadRequest, NotFound
 from .exports import FoundRun, csv_chunks, find_run, read_environment
 from .gpu import read_telemetry
+from .host import host_sample
 from .report import markdown_report
 from .streaming import streaming_response
 
@@ -47,6 +48,12 @@ class GpuTelemetryView(APIView):
     @schemas.gpu_telemetry
     def get(self, request: Request) -> HttpResponse:
         return json_response(read_telemetry())
+
+
+class SystemMonitorView(APIView):
+    @schemas.system_monitor
+    def get(self, request: Request) -> HttpResponse:
+        return json_response(host_sample(get_storage_root()))
 
 
 def _run_or_404(run_id: str) -> FoundRun:

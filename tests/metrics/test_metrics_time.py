@@ -24,7 +24,7 @@ def test_time_is_relative_to_the_first_event_and_rows_follow_it(api, indexed_run
     body = resp.json()
     assert body["columns"] == ["time", "global_step", "loss", "stage"]
     assert body["rows"] == [
-        {"time": 2.5, "global_step": 1, "loss": 1.0},
+        {"time": 2.5, "global_step": 1, "loss": 1.0, "stage": None},
         {"time": 4.0, "global_step": 2, "loss": 0.5, "stage": "train"},
     ]
     assert (body["total"], body["sampled"]) == (2, 2)

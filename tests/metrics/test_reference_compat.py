@@ -1,7 +1,7 @@
 """Metrics endpoints and the logs WebSocket, ours against the reference viewer on the same files.
 
-Deliberate differences, so compared around them: a metric a step did not log is absent from our
-row (the reference writes ``null``); ``/metrics`` gives ``time`` in seconds since the run's first
+Rows carry every column, ``null`` where a step did not log a metric, as the reference's do.
+Deliberate differences, so compared around them: ``/metrics`` gives ``time`` in seconds since the run's first
 event and rows by time (the reference repeats ``metrics_step`` there); ``downsample`` keeps about
 N points per metric (the reference keeps N rows chosen by its first metric).
 """
@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any
 
 import pytest
 from websockets.exceptions import ConnectionClosed
@@ -69,10 +68,6 @@ def pair(reference: Reference, tmp_path_factory: pytest.TempPathFactory) -> Iter
         stop_viewer(ours)
 
 
-def without_nulls(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    return [{k: v for k, v in row.items() if v is not None} for row in rows]
-
-
 HEADERS = ("X-Row-Count", "X-Total-Count", "X-Last-Step")
 
 
@@ -84,7 +79,7 @@ def test_metrics_step_matches_the_reference(pair: Pair, which: str):
     assert (ours.status_code, theirs.status_code) == (200, 200)
     o, t = ours.json(), theirs.json()
     assert o["columns"] == t["columns"]
-    assert o["rows"] == without_nulls(t["rows"])
+    assert o["rows"] == t["rows"]
     assert (o["total"], o["sampled"]) == (t["total"], t["sampled"])
     assert {h: ours.headers[h] for h in HEADERS} == {h: theirs.headers[h] for h in HEADERS}
 
@@ -96,7 +91,7 @@ def test_metrics_by_time_has_the_same_rows_with_time_from_the_first_event(pair: 
     first = T0 + 1  # the first event of the run
     # The step-8 event has no data.time (the reference leaves its time null); ours takes its ts.
     expected = {
-        r["global_step"]: {**r, "time": r.get("time", T0 + 8) - first} for r in without_nulls(theirs["rows"])
+        r["global_step"]: {**r, "time": (r["time"] or T0 + 8) - first} for r in theirs["rows"]
     }
     assert {r["global_step"]: r for r in ours["rows"]} == expected
     assert sorted(ours["columns"]) == sorted(theirs["columns"])
@@ -112,9 +107,10 @@ def test_downsample_keeps_the_reference_totals_and_ends(pair: Pair):
     assert ours.headers["X-Total-Count"] == theirs.headers["X-Total-Count"]
     assert ours.headers["X-Last-Step"] == theirs.headers["X-Last-Step"] == "3000"
     assert (o["rows"][0], o["rows"][-1]) == (t["rows"][0], t["rows"][-1])
+    assert all(set(r) == set(o["columns"]) for r in o["rows"])
     assert len(t["rows"]) == 200
     for metric in ("loss", "acc"):
-        assert 200 <= sum(metric in r for r in o["rows"]) <= 202
+        assert 200 <= sum(r[metric] is not None for r in o["rows"]) <= 202
 
 
 def test_an_unknown_run_is_the_same_404(pair: Pair):

@@ -93,6 +93,22 @@ def test_status_and_connection_list_report_the_viewer(client, started):
                                 "remote_port": status["remote_port"], "url": started.url}
 
 
+def test_the_reference_ui_lists_the_viewer_as_a_session(client, started):
+    answer = client.get("/api/remote/viewer/sessions")
+
+    assert answer.status_code == 200
+    (session,) = answer.json()["sessions"]
+    viewer = started.answer["viewer"]
+    assert session == {
+        "sessionId": started.cid, "host": started.server.host, "sshPort": started.server.port,
+        "username": started.server.user, "localPort": viewer["local_port"], "remotePort": viewer["remote_port"],
+        "remoteRoot": str(started.root), "remotePid": started.pid, "status": "running",
+        "startedAt": session["startedAt"], "uptimeSeconds": session["uptimeSeconds"], "isActive": True,
+        "url": started.url,
+    }
+    assert session["uptimeSeconds"] >= 0 and session["startedAt"] > 1_700_000_000_000  # milliseconds
+
+
 def test_logs_return_the_remote_viewers_output(client, started):
     requests.get(f"{started.url}/api/runs", timeout=10)
 
@@ -165,4 +181,5 @@ def test_stop_kills_the_process_and_cleans_up(client, started):
     again = client.post("/api/remote/viewer/stop", {"connection_id": started.cid}, format="json")
     logs = client.get(f"/api/remote/viewer/logs?connection_id={started.cid}")
     assert (again.status_code, again.json()["error"]) == (404, "viewer_not_running")
+    assert client.get("/api/remote/viewer/sessions").json() == {"sessions": []}
     assert (logs.status_code, logs.json()["error"]) == (404, "viewer_not_running")

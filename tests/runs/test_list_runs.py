@@ -34,6 +34,23 @@ def test_it_lists_newest_first_and_hides_deleted(api, storage_root, reindex):
     assert ids == [new.name, old.name]
 
 
+def test_it_lists_by_project_then_name_then_newest_as_the_reference(api, storage_root, reindex):
+    now = time.time()
+    # Case-insensitive and by code point, as the reference's walk of the root (sorted by lower()).
+    made = [
+        make_run(storage_root, "vision", "resnet", created_at=now - 300),
+        make_run(storage_root, "vision", "resnet", created_at=now - 10),
+        make_run(storage_root, "Vision", "alexnet", created_at=now),
+        make_run(storage_root, "nlp", "bert_base", created_at=now - 200),
+        make_run(storage_root, "nlp", "bertbase", created_at=now - 100),
+        make_run(storage_root, "a-team", "z", created_at=now - 400),
+    ]
+    reindex()
+    ids = [r["id"] for r in api.get("/api/runs").json()]
+    old_resnet, new_resnet, alexnet, bert_base, bertbase, team = (m.name for m in made)
+    assert ids == [team, bert_base, bertbase, alexnet, new_resnet, old_resnet]
+
+
 def test_it_answers_304_for_an_unchanged_list(api, storage_root, reindex):
     make_run(storage_root)
     reindex()

@@ -135,3 +135,29 @@ def test_a_run_without_status_json_of_a_dead_process_gets_one(storage_root, rein
     reindex()
     assert _status(run)["status"] == "failed"
     assert Run.objects.get(run_id=run.name).status == "failed"
+
+
+def test_status_check_marks_dead_runs_failed_and_says_how_many(api, storage_root, reindex):
+    keeps, dies = subprocess.Popen(["sleep", "60"]), subprocess.Popen(["sleep", "60"])
+    try:
+        alive = make_run(storage_root, status="running", hostname=HERE, pid=keeps.pid)
+        dead = make_run(storage_root, "other", status="running", hostname=HERE, pid=dies.pid)
+        make_run(storage_root, "done", status="finished")
+        reindex()
+        # The reference's manual check: POST, no body, its field names.
+        unchanged = api.post("/api/status/check")
+        assert unchanged.status_code == 200
+        assert unchanged.json() == {"checked": 2, "updated": 0,
+                                    "message": "Checked 2 running experiments, updated 0 statuses"}
+        dies.kill()
+        dies.wait()
+
+        answer = api.post("/api/status/check").json()
+    finally:
+        for proc in (keeps, dies):
+            proc.kill()
+            proc.wait()
+
+    assert (answer["checked"], answer["updated"]) == (2, 1)
+    assert api.get(f"/api/runs/{dead.name}").json()["status"] == "failed"
+    assert api.get(f"/api/runs/{alive.name}").json()["status"] == "running"

@@ -50,3 +50,18 @@ def test_deleting_removes_only_the_callers_connection(team, member, other_member
 
     assert mine.get("/api/config/ssh_connections").json()["connections"] == []
     assert [c["key"] for c in theirs.get("/api/config/ssh_connections").json()["connections"]] == [KEY]
+
+
+def test_ui_preferences_are_per_user_and_kept_in_the_database(team, member, other_member):
+    mine, theirs = bearer(member), bearer(other_member)
+    body = {"table": "experiments", "size": "1400x900", "widths": {"name": 250}}
+
+    assert mine.post("/api/config/column-widths", body, format="json").status_code == 200
+    assert mine.post("/api/config/dismissed-alerts/dismiss", {"alert_id": "a1"}, format="json").status_code == 200
+
+    query = {"table": "experiments", "size": "1400x900"}
+    assert mine.get("/api/config/column-widths", query).json()["widths"] == {"name": 250}
+    assert theirs.get("/api/config/column-widths", query).json()["widths"] == {}
+    assert theirs.get("/api/config/dismissed-alerts").json() == {"dismissed_alerts": []}
+    assert UserSetting.objects.get(user=member, key="dismissed_alerts").value == ["a1"]
+    assert "column_widths" not in load_user_config()
