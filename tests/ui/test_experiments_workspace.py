@@ -13,6 +13,8 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 from playwright.sync_api import Page, expect
 
+from tests.fixtures.live_server import wait_until
+
 from .conftest import STEPS, UISite, screenshot_both_themes
 
 
@@ -94,6 +96,11 @@ def test_columns_reorder_by_drag_and_resize_and_the_width_is_saved(page: Page, u
     assert abs(body["widths"]["config.lr"] - (before["width"] + 120)) <= 3
     after = header.bounding_box()
     assert after is not None and abs(after["width"] - (before["width"] + 120)) <= 3
+    assert saved.value.response() is not None and saved.value.response().status == 200  # type: ignore[union-attr]
+    # The viewer keeps it: a reload (a new visit) comes back at the new width.
+    page.reload()
+    expect(header).to_be_visible()
+    wait_until(lambda: abs((header.bounding_box() or {"width": 0})["width"] - after["width"]) <= 3, timeout=10)
 
 
 def test_group_by_project_shows_counts_statistics_and_folds(page: Page, ui_site: UISite, shots: Path):
