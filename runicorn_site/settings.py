@@ -176,6 +176,7 @@ INSTALLED_APPS = [
     "apps.config",
     "apps.remote",
     "apps.ingest",
+    "apps.workspaces",
 ]
 
 MIDDLEWARE = [

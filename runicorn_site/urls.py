@@ -16,6 +16,7 @@ urlpatterns = [
     path("api/", include("apps.remote.urls")),
     path("api/", include("apps.ingest.urls")),
     path("api/", include("apps.histograms.urls")),
+    path("api/", include("apps.workspaces.urls")),
     # Keep last: the single-page app answers every other path.
     path("", include("apps.web.urls")),
 ]

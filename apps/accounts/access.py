@@ -64,6 +64,9 @@ RULES: dict[tuple[str, str], Rule] = {
     ("artifact-version", "DELETE"): _artifact_delete,
     ("artifact-restore", "POST"): MEMBER,
     ("manifest-generate", "POST"): MEMBER,
+    # Each user's own page layouts.
+    ("workspace", "PUT"): MEMBER,
+    ("workspace", "DELETE"): MEMBER,
     # Marks runs whose process is gone as failed, as the watcher does on its own.
     ("status-check", "POST"): MEMBER,
     # Irreversible or server-wide: admins (also the default for writes; listed so it reads here).

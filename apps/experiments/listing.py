@@ -23,11 +23,15 @@ from typing import Any
 
 from django.db import connection
 from django.db.models import QuerySet
+from runicorn import layout
 
+from apps.common.paths import NotContained, contained
 from apps.runs import indexer
+from apps.runs.lookup import run_dir
 from apps.runs.models import Run
 
-from . import filters, presenters
+from . import columns as custom_columns
+from . import filters, metrics_summary, presenters
 from .filters import Filter
 from .params import ListQuery
 from .qcompile import all_facets_queryset
@@ -171,14 +175,48 @@ def page_ids(flt: Filter, found: Matches) -> list[int]:
     return ids + list(without.values_list("pk", flat=True)[start : start + limit - len(ids)])
 
 
+def _custom_page(flt: Filter, generation: str) -> tuple[int, list[int]]:
+    """The total and the page's ids when the order is a summary/config column."""
+    lq = flt.lq
+    assert lq.order_column is not None  # noqa: S101 - the caller checked
+    total = count(flt, generation)
+    offset = (lq.page - 1) * lq.per_page
+    if offset >= total:
+        return total, []
+    base = Run.objects.filter(flt.q("in"))
+    return total, custom_columns.sorted_ids(base, lq.order_column, lq.order_desc, offset, lq.per_page)
+
+
+def _with_columns(row: dict[str, Any], lq: ListQuery) -> dict[str, Any]:
+    item = presenters.experiment(row)
+    names = custom_columns.metric_names(lq.columns)
+    last: dict[str, float | None] = {}
+    if names:
+        try:
+            events = contained(run_dir(row["project"], row["name"], row["run_id"]), layout.EVENTS_FILE)
+        except NotContained:  # a run directory or events file that escapes the root: no values
+            events = None
+        last = metrics_summary.last_values(events, names) if events is not None else {}
+    item["columns"] = custom_columns.row_values(row, lq.columns, last)
+    return item
+
+
 def list_experiments(lq: ListQuery) -> dict[str, Any]:
     started = time.perf_counter()
     flt = filters.build(lq)
-    found = matches(flt, indexer.current_generation())
-    total = found.total
-    ids = page_ids(flt, found)
-    rows = {r["id"]: r for r in Run.objects.filter(pk__in=ids).values(*presenters.LIST_COLUMNS)} if ids else {}
-    experiments = [presenters.experiment(rows[pk]) for pk in ids if pk in rows]
+    generation = indexer.current_generation()
+    if lq.order_column is not None:
+        total, ids = _custom_page(flt, generation)
+    else:
+        found = matches(flt, generation)
+        total = found.total
+        ids = page_ids(flt, found)
+    fields = (*presenters.LIST_COLUMNS, "summary", "config") if lq.columns else presenters.LIST_COLUMNS
+    rows = {r["id"]: r for r in Run.objects.filter(pk__in=ids).values(*fields)} if ids else {}
+    if lq.columns:
+        experiments = [_with_columns(rows[pk], lq) for pk in ids if pk in rows]
+    else:
+        experiments = [presenters.experiment(rows[pk]) for pk in ids if pk in rows]
     offset = (lq.page - 1) * lq.per_page
     return {
         "experiments": experiments,

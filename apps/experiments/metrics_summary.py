@@ -10,6 +10,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from apps.metrics.cache import RunMetrics, get_cache
 
 # Numeric columns that are bookkeeping, not metrics.
@@ -36,3 +38,23 @@ def summarize(path: Path) -> dict[str, Any]:
     """The summary of ``path`` (an events.jsonl); zeros when it is missing or holds no metric rows."""
     # count=False: the cache's hit/miss figures describe the metrics endpoints' requests.
     return get_cache().use(path, _summary, count=False)
+
+
+def _last(entry: RunMetrics, names: list[str]) -> dict[str, float | None]:
+    table = entry.table
+    out: dict[str, float | None] = {}
+    for name in names:
+        column = table.numeric.get(name)
+        if column is None or not table.n:
+            out[name] = None
+            continue
+        present = column[: table.n][~np.isnan(column[: table.n])]
+        out[name] = float(present[-1]) if present.size else None
+    return out
+
+
+def last_values(path: Path, names: list[str]) -> dict[str, float | None]:
+    """The last logged value of each metric in ``names`` (None where it was never logged)."""
+    if not names:
+        return {}
+    return get_cache().use(path, lambda entry: _last(entry, names), count=False)

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from runicorn import layout
 
+from . import columns as custom_columns
 from . import qlang
 from .facets import MAX_WORD_LENGTH, split_words
 from .qcompile import CompileError, parse_time
@@ -54,6 +55,10 @@ class ListQuery:
     per_page: int = 50
     order_by: str = "created_at"
     order_desc: bool = True
+    # ``summary.<key>`` / ``config.<key>`` when the page is ordered by a custom column.
+    order_column: custom_columns.ColumnRef | None = None
+    # Custom columns whose values each experiment carries in ``columns``.
+    columns: tuple[custom_columns.ColumnRef, ...] = ()
 
     def filter_key(self) -> tuple[object, ...]:
         """Everything that decides which runs match (not the page or the order): a cache key."""
@@ -63,7 +68,8 @@ class ListQuery:
         )
 
 
-def _text(params: Mapping[str, str], name: str, max_length: int = 1000) -> str | None:
+def parse_text(params: Mapping[str, str], name: str, max_length: int = 1000) -> str | None:
+    """The parameter ``name`` (None when absent or blank); refuses NUL and overlong values."""
     raw = params.get(name)
     if raw is None or raw.strip() == "":
         return None
@@ -129,10 +135,33 @@ def _time(params: Mapping[str, str], name: str) -> float | None:
 
 
 def _list(params: Mapping[str, str], name: str) -> tuple[str, ...]:
-    raw = _text(params, name)
+    raw = parse_text(params, name)
     if raw is None:
         return ()
     return tuple(dict.fromkeys(item.strip() for item in raw.split(",") if item.strip()))
+
+
+def _order_column(order_by: str) -> custom_columns.ColumnRef | None:
+    if order_by in ORDER_BY:
+        return None
+    try:
+        column = custom_columns.parse(order_by)
+    except custom_columns.InvalidColumn:
+        column = None
+    if column is None or column.root not in custom_columns.SORTABLE_ROOTS:
+        choices = f"{', '.join(ORDER_BY)}, summary.<key> or config.<key>"
+        raise InvalidParam("order_by", f"unknown sort field {order_by!r}; use one of {choices}")
+    return column
+
+
+def _columns(params: Mapping[str, str]) -> tuple[custom_columns.ColumnRef, ...]:
+    names = _list(params, "columns")
+    if len(names) > custom_columns.MAX_COLUMNS:
+        raise InvalidParam("columns", f"at most {custom_columns.MAX_COLUMNS} columns")
+    try:
+        return tuple(custom_columns.parse(name) for name in names)
+    except custom_columns.InvalidColumn as exc:
+        raise InvalidParam("columns", str(exc)) from None
 
 
 def parse_list_query(params: Mapping[str, str]) -> ListQuery:
@@ -143,17 +172,17 @@ def parse_list_query(params: Mapping[str, str]) -> ListQuery:
     tags = _list(params, "tags")
     if len(tags) > MAX_TAGS:
         raise InvalidParam("tags", f"at most {MAX_TAGS} tags")
-    search = _text(params, "search", MAX_SEARCH_LENGTH)
+    search = parse_text(params, "search", MAX_SEARCH_LENGTH)
     search_words = tuple(split_words(search)) if search else ()
     if len(search_words) > MAX_SEARCH_WORDS:
         raise InvalidParam("search", f"at most {MAX_SEARCH_WORDS} words")
     if any(len(w) > MAX_WORD_LENGTH for w in search_words):
         raise InvalidParam("search", f"words longer than {MAX_WORD_LENGTH} characters are not indexed")
     order_by = (params.get("order_by") or "created_at").strip()
-    if order_by not in ORDER_BY:
-        raise InvalidParam("order_by", f"unknown sort field {order_by!r}; use one of {', '.join(ORDER_BY)}")
+    order_column = _order_column(order_by)
+    columns = _columns(params)
     # The parser checks the length itself, answering with a position like any other error.
-    q = _text(params, "q", max_length=1_000_000)
+    q = parse_text(params, "q", max_length=1_000_000)
     q_tree = None
     if q is not None:
         try:
@@ -161,8 +190,8 @@ def parse_list_query(params: Mapping[str, str]) -> ListQuery:
         except qlang.QuerySyntaxError as exc:
             raise InvalidParam("q", str(exc), exc.position, exc.expected) from None
     query = ListQuery(
-        project=_text(params, "project", layout.MAX_SEGMENT_LENGTH),
-        name=_text(params, "name", layout.MAX_SEGMENT_LENGTH),
+        project=parse_text(params, "project", layout.MAX_SEGMENT_LENGTH),
+        name=parse_text(params, "name", layout.MAX_SEGMENT_LENGTH),
         statuses=statuses,
         tags=tags,
         search_words=search_words,
@@ -177,5 +206,7 @@ def parse_list_query(params: Mapping[str, str]) -> ListQuery:
         per_page=_int(params, "per_page", 50, 1, PER_PAGE_MAX),
         order_by=order_by,
         order_desc=_bool(params, "order_desc", True),
+        order_column=order_column,
+        columns=columns,
     )
     return query

@@ -13,7 +13,9 @@ from runicorn import layout
 from apps.runs.responses import cached_list, json_response
 
 from . import analytics, listing, services
-from .params import InvalidParam, parse_list_query
+from . import columns as custom_columns
+from .models import KEY_MAX_LENGTH
+from .params import InvalidParam, parse_list_query, parse_text
 from .qcompile import CompileError
 
 
@@ -68,6 +70,18 @@ class ExperimentListView(APIView):
             return _invalid(exc)
         except CompileError as exc:
             return _invalid(InvalidParam("q", str(exc), exc.position, "a field, operator and value that fit together"))
+
+
+class ExperimentColumnsView(APIView):
+    """The keys a custom column of the experiments table can show (the table's column picker)."""
+
+    def get(self, request: Request) -> HttpResponse:
+        try:
+            project = parse_text(request.query_params, "project", layout.MAX_SEGMENT_LENGTH)
+            prefix = parse_text(request.query_params, "prefix", KEY_MAX_LENGTH) or ""
+        except InvalidParam as exc:
+            return _invalid(exc)
+        return json_response(custom_columns.available(project, prefix))
 
 
 class ExperimentDetailView(APIView):

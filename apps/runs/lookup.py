@@ -40,5 +40,11 @@ def get_run(run_id: str, *, include_deleted: bool = False, detail: str = RUN_NOT
 
 def run_path(run: Run) -> Path:
     """``run``'s directory under the current storage root, resolved; ``NotContained`` when it escapes."""
+    return run_dir(run.project, run.name, run.run_id)
+
+
+def run_dir(project: str, name: str, run_id: str) -> Path:
+    """The directory of the run with these index fields, resolved; ``NotContained`` when it escapes
+    (for callers holding ``values()`` rows rather than ``Run`` objects)."""
     root = get_storage_root()
-    return contained(root, run.project, run.name, layout.RUNS_DIR, run.run_id, root=root)
+    return contained(root, project, name, layout.RUNS_DIR, run_id, root=root)

@@ -140,9 +140,11 @@ _EXPERIMENTS: dict[tuple[str, str], Doc] = {
             query("q", STR, 'Query language, e.g. project = "vision" and summary.accuracy > 0.9'),
             query("page", {"type": "integer", "minimum": 1}, "From 1"),
             query("per_page", {"type": "integer", "minimum": 1, "maximum": 1000}, "1-1000, default 50"),
-            query("order_by", {"type": "string", "enum": ["created_at", "updated_at", "best_metric_value", "status"]},
-                  "Sort key"),
+            query("order_by", STR, "Sort key: created_at, updated_at, best_metric_value, status, or a custom column "
+                  "summary.<key> / config.<key> (numbers first, then strings, runs without a value last)"),
             query("order_desc", BOOL, "Descending (default true)"),
+            query("columns", STR, "Comma list of custom columns (summary.<key>, config.<key>, metric.<name> for a "
+                  "metric's last value), at most 50; each experiment then carries their values in `columns`"),
         ),
         responses={
             200: Resp("One page of experiments", obj(
@@ -151,6 +153,18 @@ _EXPERIMENTS: dict[tuple[str, str], Doc] = {
             400: Resp("A parameter is invalid; for q, where and what was expected", PARAM_ERROR,
                       {"detail": "q: unexpected end of query", "param": "q", "position": 14,
                        "expected": "a value"}),
+        },
+    ),
+    ("GET", "/api/v2/experiments/columns"): Doc(
+        "The summary and config keys that can be custom columns", tags=EXPERIMENTS,
+        parameters=(query("project", STR, "Only keys of this project's runs"),
+                    query("prefix", STR, "Only keys starting with this")),
+        responses={
+            200: Resp("Sorted keys of the live runs, at most 500 per root", obj(
+                ("summary", "config"), summary=arr(STR), config=arr(STR)),
+                {"summary": ["accuracy", "val/loss"], "config": ["batch_size", "lr", "optimizer.name"]}),
+            400: Resp("A parameter is invalid", PARAM_ERROR, {"detail": "prefix: longer than 200 characters",
+                                                                "param": "prefix"}),
         },
     ),
     ("GET", "/api/v2/experiments/{exp_id}"): Doc(

@@ -2,8 +2,7 @@
 
 ``GET /api/system/monitor`` answers with the reference's fields (``cpu``, ``memory``, ``disk``,
 ``platform``) from psutil. CPU percentages are over the time since the previous request (the
-dashboard polls), so the first request measures a short window of its own instead of answering
-the meaningless 0.0 psutil gives a first call.
+dashboard polls); the first request measures a short window of its own.
 """
 
 from __future__ import annotations
@@ -19,18 +18,36 @@ import psutil
 
 FIRST_WINDOW_S = 0.1
 _lock = threading.Lock()
-_primed = False
+_Times = tuple[float, float]  # (busy, total) seconds since boot
+_last: tuple[_Times, list[_Times]] | None = None
+
+
+def _busy_total(times: Any) -> _Times:
+    # Guest time is already counted in user/nice; waiting on I/O is idle, as psutil counts it.
+    total = sum(times) - getattr(times, "guest", 0.0) - getattr(times, "guest_nice", 0.0)
+    return total - times.idle - getattr(times, "iowait", 0.0), total
+
+
+def _read_times() -> tuple[_Times, list[_Times]]:
+    return _busy_total(psutil.cpu_times()), [_busy_total(t) for t in psutil.cpu_times(percpu=True)]
+
+
+def _percent(before: _Times, now: _Times) -> float:
+    busy, total = now[0] - before[0], now[1] - before[1]
+    return round(min(100.0, max(0.0, 100.0 * busy / total)), 1) if total > 0 else 0.0
 
 
 def _cpu_percents() -> tuple[float, list[float]]:
-    global _primed
+    # Our own baseline, shared by every request thread: psutil.cpu_percent() keeps one per thread,
+    # so each new worker thread of the viewer would answer 0.0 on its first call.
+    global _last
     with _lock:
-        if not _primed:
-            psutil.cpu_percent(percpu=True)
-            psutil.cpu_percent()
+        if _last is None:
+            _last = _read_times()
             time.sleep(FIRST_WINDOW_S)
-            _primed = True
-        return psutil.cpu_percent(), psutil.cpu_percent(percpu=True)
+        before, _last = _last, _read_times()
+    (whole_before, cores_before), (whole, cores) = before, _last
+    return _percent(whole_before, whole), [_percent(b, n) for b, n in zip(cores_before, cores, strict=False)]
 
 
 def _frequency() -> dict[str, float] | None:

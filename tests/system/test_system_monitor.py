@@ -4,8 +4,14 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
+import sys
+import threading
+import time
 
 import pytest
+
+from apps.system import host
 
 pytestmark = pytest.mark.django_db
 
@@ -35,3 +41,21 @@ def test_the_disk_is_the_one_that_holds_the_storage_root(api, storage_root):
     assert disk["path"] == str(storage_root)
     assert disk["total"] == usage.total
     assert {"read_bytes", "write_bytes", "read_count", "write_count"} <= set(disk["io"] or {})
+
+
+def test_cpu_busy_is_measured_whatever_thread_answers(storage_root):
+    # The viewer answers from a pool of threads; psutil.cpu_percent() keeps its baseline per
+    # thread and answers 0.0 to each new one. A busy process guarantees the CPU is not idle.
+    spinner = subprocess.Popen([sys.executable, "-c", "while True: pass"])
+    try:
+        time.sleep(0.2)
+        seen: list[float] = []
+        for _ in range(3):
+            worker = threading.Thread(target=lambda: seen.append(host.host_sample(storage_root)["cpu"]["percent"]))
+            worker.start()
+            worker.join()
+            time.sleep(0.2)
+    finally:
+        spinner.kill()
+        spinner.wait()
+    assert all(percent > 0 for percent in seen), seen

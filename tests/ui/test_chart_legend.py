@@ -25,7 +25,7 @@ def _check_legend(page: Page, chart: Locator) -> None:
 
 def test_the_run_page_legend_shows_last_values_until_the_cursor_is_on_the_chart(page: Page, ui_site: UISite):
     page.goto(f"{ui_site.url}/runs/{ui_site.runs['resnet_a']}")
-    loss = page.get_by_test_id("chart-train/loss")
+    loss = page.get_by_test_id("chart-loss")
     expect(loss).to_have_attribute("data-points", str(STEPS))
     expect(loss.locator(".u-legend")).to_have_count(0)  # one line needs no legend
     # Smoothing adds the smoothed line over the raw one: now there is a legend.

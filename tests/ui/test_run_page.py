@@ -15,17 +15,17 @@ def test_charts_hold_the_logged_metrics(page: Page, ui_site: UISite):
     page.goto(f"{ui_site.url}/runs/{ui_site.runs['resnet_a']}")
     expect(page.get_by_test_id("run-title")).to_have_text("vision / resnet50")
     expect(page.get_by_test_id("run-best")).to_contain_text("val/acc")
-    loss = page.get_by_test_id("chart-train/loss")
+    # train/loss shares the chart "loss" (with any other stage's loss), val/acc is in "acc".
+    loss = page.get_by_test_id("chart-loss")
+    expect(loss).to_have_attribute("data-series", "train/loss")
     # Every point: the chart is wider than 300 pixels, so nothing is downsampled away.
     expect(loss).to_have_attribute("data-points", str(STEPS))
     expect(loss).to_have_attribute("data-last-x", str(STEPS))
-    expect(page.get_by_test_id("chart-val/acc")).to_have_attribute("data-points", str(STEPS // 10))
-    # Grouped by prefix.
-    expect(page.locator("section[data-group=train] [data-metric]")).to_have_count(1)
-    expect(page.locator("section[data-group=val] [data-metric]")).to_have_count(1)
+    expect(page.get_by_test_id("chart-acc")).to_have_attribute("data-points", str(STEPS // 10))
+    expect(page.locator("[data-chart-id]")).to_have_count(2)
     # CSV export of a chart: every point at full resolution.
     with page.expect_download() as download:
-        page.locator("[data-metric='train/loss']").get_by_test_id("export-csv").click()
+        page.locator("[data-chart-id='loss']").get_by_test_id("export-csv").click()
     lines = Path(download.value.path()).read_text().splitlines()
     assert lines[0] == "step,time,train/loss"
     assert len(lines) == STEPS + 1

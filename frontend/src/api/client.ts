@@ -4,16 +4,21 @@
  */
 import type {
   BatchResult,
+  ColumnKeys,
+  ColumnWidths,
   DeletedRun,
   EnvironmentAnswer,
   ExperimentPage,
   ExperimentQuery,
   FastMetrics,
   ImageEvent,
+  JsonObject,
   MetricsMessage,
   MetricsTable,
   RunArtifacts,
   RunDetail,
+  WorkspaceAnswer,
+  WorkspacePage,
 } from "./types";
 import { signalSocketForbidden, signalUnauthenticated } from "./authSignals";
 
@@ -142,6 +147,26 @@ export function clampDownsample(points: number): number {
 export const api = {
   experiments(query: ExperimentQuery): Promise<ExperimentPage> {
     return request(`/api/v2/experiments${queryString({ ...query })}`);
+  },
+  columnKeys(project?: string, prefix?: string): Promise<ColumnKeys> {
+    return request(`/api/v2/experiments/columns${queryString({ project, prefix })}`);
+  },
+  columnWidths(table: string, size: string): Promise<ColumnWidths> {
+    return request(`/api/config/column-widths${queryString({ table, size })}`);
+  },
+  saveColumnWidths(table: string, size: string, widths: Record<string, number>): Promise<{ ok: boolean }> {
+    return post("/api/config/column-widths", {
+      table, size, widths, window_width: window.innerWidth, window_height: window.innerHeight,
+    });
+  },
+  workspace(page: WorkspacePage, project: string): Promise<WorkspaceAnswer> {
+    return request(`/api/workspaces/${page}${queryString({ project })}`);
+  },
+  saveWorkspace(page: WorkspacePage, project: string, layout: JsonObject): Promise<WorkspaceAnswer> {
+    return send("PUT", `/api/workspaces/${page}${queryString({ project })}`, { layout });
+  },
+  resetWorkspace(page: WorkspacePage, project: string): Promise<WorkspaceAnswer> {
+    return send("DELETE", `/api/workspaces/${page}${queryString({ project })}`);
   },
   run(runId: string): Promise<RunDetail> {
     return request(`/api/runs/${enc(runId)}`);

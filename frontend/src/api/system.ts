@@ -77,7 +77,19 @@ export function parseTelemetryFrame(value: unknown): TelemetryFrame | null {
   return { available: true, ts: value.ts, gpus };
 }
 
+/** `GET /api/system/monitor`: the viewer's host (the reference's fields). */
+export interface HostSample {
+  available: boolean;
+  ts: number;
+  cpu: { percent: number; count: number | null; logical_count: number | null; per_core: number[]; load_avg: number[] | null };
+  memory: { total: number; available: number; used: number; percent: number; swap_total: number; swap_used: number; swap_percent: number };
+  disk: { path: string; total: number; used: number; free: number; percent: number };
+}
+
 export const systemApi = {
+  host(): Promise<HostSample> {
+    return request("/api/system/monitor");
+  },
   health(): Promise<Health> {
     return request("/api/health");
   },

@@ -29,6 +29,8 @@ export interface Experiment {
   artifacts_created_count: number;
   artifacts_used_count: number;
   run_dir: string;
+  /** Values of the custom columns asked for with `columns=` (summary.*, config.*, metric.*). */
+  columns?: Record<string, JsonValue>;
 }
 
 export interface ExperimentPage {
@@ -41,7 +43,9 @@ export interface ExperimentPage {
   query_time_ms: number;
 }
 
-export type SortField = "created_at" | "updated_at" | "best_metric_value" | "status";
+export type BuiltinSortField = "created_at" | "updated_at" | "best_metric_value" | "status";
+/** A built-in sort key, or a custom `summary.<key>` / `config.<key>` column (sorted by the server). */
+export type SortField = BuiltinSortField | `summary.${string}` | `config.${string}`;
 
 /** Query parameters of `GET /api/v2/experiments` (all optional). */
 export interface ExperimentQuery {
@@ -59,6 +63,20 @@ export interface ExperimentQuery {
   per_page?: number;
   order_by?: SortField;
   order_desc?: boolean;
+  columns?: string[];
+}
+
+/** `GET /api/v2/experiments/columns`: keys that can be custom columns. */
+export interface ColumnKeys {
+  summary: string[];
+  config: string[];
+}
+
+/** `GET /api/config/column-widths` (the reference's UI preferences). */
+export interface ColumnWidths {
+  table: string;
+  size: string;
+  widths: Record<string, number>;
 }
 
 /** `GET /api/runs/{id}` (V1, with the additive fields). */
@@ -150,3 +168,13 @@ export type MetricsMessage =
   | { type: "reset"; last_step: number | null; total: number; columns: string[] }
   | { type: "error"; detail: string }
   | { type: "info"; detail: string };
+
+export type WorkspacePage = "run" | "compare";
+
+/** `GET/PUT/DELETE /api/workspaces/{page}?project=`: layout null until saved. */
+export interface WorkspaceAnswer {
+  page: WorkspacePage;
+  project: string;
+  layout: JsonObject | null;
+  updated_at: number | null;
+}

@@ -13,6 +13,14 @@ export interface ChartSeries {
   alpha?: number;
   /** Left out of the test attributes (a derived line such as the smoothed one). */
   derived?: boolean;
+  /** Draw a marker when the series holds a single point (a line of one point is invisible). */
+  markSingle?: boolean;
+}
+
+function pointCount(ys: ArrayLike<number | null | undefined>): number {
+  let n = 0;
+  for (let j = 0; j < ys.length && n < 2; j++) if (ys[j] !== null && ys[j] !== undefined) n += 1;
+  return n;
 }
 
 interface Props {
@@ -28,6 +36,8 @@ interface Props {
   onSelectX?: (min: number, max: number) => void;
   onReset?: () => void;
   testId?: string;
+  /** Charts with the same key share the hover cursor (uPlot's cursor sync). */
+  syncKey?: string;
 }
 
 function withAlpha(color: string, alpha: number): string {
@@ -91,7 +101,7 @@ function describe(data: uPlot.AlignedData, series: ChartSeries[]) {
   };
 }
 
-export function UPlotChart({ data, series, height = 220, xTime = false, logY = false, yRange, onSelectX, onReset, testId }: Props) {
+export function UPlotChart({ data, series, height = 220, xTime = false, logY = false, yRange, onSelectX, onReset, testId, syncKey }: Props) {
   const holder = useRef<HTMLDivElement>(null);
   const plot = useRef<uPlot | null>(null);
   const width = useWidth(holder);
@@ -114,7 +124,7 @@ export function UPlotChart({ data, series, height = 220, xTime = false, logY = f
       width,
       height,
       legend: { show: series.length > 1 || series.some((s) => s.derived) ? true : false, live: true },
-      cursor: { drag: { x: true, y: false, setScale: false }, points: { size: 6 } },
+      cursor: { drag: { x: true, y: false, setScale: false }, points: { size: 6 }, ...(syncKey ? { sync: { key: syncKey } } : {}) },
       scales: {
         x: { time: false },
         y: logY ? { distr: 3 } : yMin !== null && yMax !== null ? { auto: false, range: [yMin, yMax] } : { auto: true },
@@ -141,7 +151,9 @@ export function UPlotChart({ data, series, height = 220, xTime = false, logY = f
           stroke: s.alpha !== undefined && s.alpha < 1 ? withAlpha(s.color, s.alpha) : s.color,
           width: s.width ?? 1.5,
           spanGaps: true,
-          points: { show: false },
+          points: s.markSingle
+            ? { show: (u: uPlot, sidx: number) => pointCount(u.data[sidx] as ArrayLike<number | null>) === 1, size: 9, fill: s.color }
+            : { show: false },
           // Off the chart (no index): the line's last value; on it, a gap at the cursor is "—".
           value: (u: uPlot, v: number | null, sidx: number, idx: number | null) =>
             formatNumber(idx === null || idx === undefined ? lastValue(u.data[sidx] as ArrayLike<number | null>) : v),
@@ -174,7 +186,7 @@ export function UPlotChart({ data, series, height = 220, xTime = false, logY = f
     };
     // width is handled by setSize below once the plot exists; only a first width creates it.
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [seriesKey, height, xTime, logY, yMin, yMax, scheme, width > 0]);
+  }, [seriesKey, height, xTime, logY, yMin, yMax, scheme, syncKey, width > 0]);
 
   useEffect(() => {
     if (plot.current && width > 0) plot.current.setSize({ width, height });

@@ -8,11 +8,14 @@ import { experimentsQuery } from "../../api/queries";
 import type { SortField } from "../../api/types";
 import { ErrorAlert } from "../../components/ErrorAlert";
 import { EmptyState } from "./EmptyState";
+import { ColumnPicker } from "./ColumnPicker";
+import { type GroupBy, moveColumn, parseColumn } from "./columns";
 import { ExperimentsTable } from "./ExperimentsTable";
 import { FilterBar } from "./FilterBar";
 import { DEFAULT_FILTERS, PER_PAGE_CHOICES, isFiltered, readFilters, toQuery, writeFilters, type ExperimentFilters } from "./filters";
 import { ProjectSidebar } from "./ProjectSidebar";
 import { QueryBox } from "./QueryBox";
+import { useColumnWidths } from "./useColumnWidths";
 import classes from "./ExperimentsPage.module.css";
 
 // Loaded on first use: the dialog (and its modal machinery) is not needed to show the table.
@@ -27,6 +30,8 @@ export function ExperimentsPage() {
   const [selected, setSelected] = useState<Set<string>>(new Set());
   const [confirming, setConfirming] = useState(false);
   const [deletedCount, setDeletedCount] = useState<number | null>(null);
+  const [folded, setFolded] = useState<Set<string>>(new Set());
+  const { widths, setWidth } = useColumnWidths("experiments");
 
   const update = useCallback(
     (patch: Partial<ExperimentFilters>) => {
@@ -78,6 +83,37 @@ export function ExperimentsPage() {
     });
   const sort = (field: SortField) =>
     update({ orderBy: field, orderDesc: field === filters.orderBy ? !filters.orderDesc : true });
+  const setColumns = (columns: string[]) => {
+    const patch: Partial<ExperimentFilters> = { columns };
+    // A removed column stops being the sort key or the grouping.
+    if (parseColumn(filters.orderBy) && !columns.includes(filters.orderBy)) patch.orderBy = "created_at";
+    if (filters.groupBy.startsWith("config.") && !columns.includes(filters.groupBy)) patch.groupBy = "";
+    update(patch);
+  };
+  const groupChoices = [
+    { value: "", label: t("experiments.groupNone") },
+    { value: "project", label: t("experiments.groupProject") },
+    { value: "name", label: t("experiments.groupName") },
+    { value: "tag", label: t("experiments.groupTag") },
+    ...filters.columns.filter((c) => c.startsWith("config.")).map((c) => ({ value: c, label: c })),
+  ];
+  const toggleFold = (key: string) =>
+    setFolded((current) => {
+      const next = new Set(current);
+      if (next.has(key)) next.delete(key);
+      else next.add(key);
+      return next;
+    });
+  const selectGroup = (ids: string[]) =>
+    setSelected((current) => {
+      const next = new Set(current);
+      const all = ids.every((id) => next.has(id));
+      for (const id of ids) {
+        if (all) next.delete(id);
+        else next.add(id);
+      }
+      return next;
+    });
 
   return (
     <div className={classes.layout}>
@@ -123,6 +159,17 @@ export function ExperimentsPage() {
             )}
           </Group>
           <Group gap="xs">
+            <NativeSelect
+              size="xs"
+              data={groupChoices}
+              value={filters.groupBy}
+              onChange={(e) => update({ groupBy: e.currentTarget.value as GroupBy, page: filters.page })}
+              aria-label={t("experiments.groupBy")}
+              leftSection={<Text size="xs">{t("experiments.groupBy")}</Text>}
+              leftSectionWidth={70}
+              data-testid="group-by"
+            />
+            <ColumnPicker project={filters.project} columns={filters.columns} onChange={setColumns} />
             {query.isFetching && <Loader size="xs" />}
             {query.data && (
               <Text size="sm" c="dimmed" data-testid="total">
@@ -152,6 +199,15 @@ export function ExperimentsPage() {
               orderBy={filters.orderBy}
               orderDesc={filters.orderDesc}
               onSort={sort}
+              columns={filters.columns}
+              widths={widths}
+              onResize={setWidth}
+              onMoveColumn={(column, target) => update({ columns: moveColumn(filters.columns, column, target), page: filters.page })}
+              onRemoveColumn={(column) => setColumns(filters.columns.filter((c) => c !== column))}
+              groupBy={filters.groupBy}
+              folded={folded}
+              onFold={toggleFold}
+              onSelectGroup={selectGroup}
             />
           )}
         </Paper>

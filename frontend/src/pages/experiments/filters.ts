@@ -3,11 +3,18 @@
  * API's own parameter names; dates are kept as `YYYY-MM-DD` (local days) in the URL and sent as
  * Unix times covering whole days.
  */
-import type { ExperimentQuery, SortField } from "../../api/types";
+import type { BuiltinSortField, ExperimentQuery, SortField } from "../../api/types";
+import { type GroupBy, isSortable, parseColumn, readColumns, readGroupBy } from "./columns";
 
 export const STATUSES = ["running", "finished", "failed", "interrupted"] as const;
 export const PER_PAGE_CHOICES = ["25", "50", "100", "200"];
-const SORT_FIELDS: readonly SortField[] = ["created_at", "updated_at", "best_metric_value", "status"];
+const SORT_FIELDS: readonly BuiltinSortField[] = ["created_at", "updated_at", "best_metric_value", "status"];
+
+function readSort(raw: string | null): SortField {
+  if (SORT_FIELDS.includes(raw as BuiltinSortField)) return raw as SortField;
+  if (raw && parseColumn(raw) && isSortable(raw)) return raw as SortField;
+  return "created_at";
+}
 
 export interface ExperimentFilters {
   project: string;
@@ -24,6 +31,9 @@ export interface ExperimentFilters {
   perPage: number;
   orderBy: SortField;
   orderDesc: boolean;
+  /** Custom columns, in the order shown. */
+  columns: string[];
+  groupBy: GroupBy;
 }
 
 export const DEFAULT_FILTERS: ExperimentFilters = {
@@ -41,6 +51,8 @@ export const DEFAULT_FILTERS: ExperimentFilters = {
   perPage: 50,
   orderBy: "created_at",
   orderDesc: true,
+  columns: [],
+  groupBy: "",
 };
 
 const list = (raw: string | null) =>
@@ -69,8 +81,10 @@ export function readFilters(params: URLSearchParams): ExperimentFilters {
     bestMax: params.get("best_metric_max") ?? "",
     page: positiveInt(params.get("page"), 1),
     perPage: Math.min(1000, positiveInt(params.get("per_page"), DEFAULT_FILTERS.perPage)),
-    orderBy: SORT_FIELDS.includes(orderBy as SortField) ? (orderBy as SortField) : "created_at",
+    orderBy: readSort(orderBy),
     orderDesc: params.get("order_desc") !== "false",
+    columns: readColumns(params.get("cols")),
+    groupBy: readGroupBy(params.get("group")),
   };
 }
 
@@ -94,6 +108,8 @@ export function writeFilters(filters: ExperimentFilters): URLSearchParams {
   if (filters.perPage !== DEFAULT_FILTERS.perPage) params.set("per_page", String(filters.perPage));
   if (filters.orderBy !== "created_at") params.set("order_by", filters.orderBy);
   if (!filters.orderDesc) params.set("order_desc", "false");
+  set("cols", filters.columns.join(","));
+  set("group", filters.groupBy);
   return params;
 }
 
@@ -129,6 +145,7 @@ export function toQuery(filters: ExperimentFilters): ExperimentQuery {
     per_page: filters.perPage,
     order_by: filters.orderBy,
     order_desc: filters.orderDesc,
+    columns: filters.columns,
   };
 }
 

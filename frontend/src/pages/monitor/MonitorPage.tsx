@@ -3,6 +3,7 @@ import { useTranslation } from "react-i18next";
 import { colorAt } from "../../lib/colors";
 import { formatTime } from "../../lib/format";
 import { GpuCard } from "./GpuCard";
+import { HostPanel } from "./HostPanel";
 import { TelemetryCharts } from "./TelemetryCharts";
 import { HISTORY_LENGTH } from "./telemetry";
 import { useTelemetry, type SocketState } from "./useTelemetry";
@@ -96,6 +97,7 @@ export default function MonitorPage() {
           {t("monitor.reconnecting")}
         </Alert>
       )}
+      <HostPanel />
       {body}
     </Stack>
   );

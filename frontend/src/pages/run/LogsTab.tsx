@@ -6,17 +6,19 @@ import { LogView } from "./LogView";
 
 const MAX_LINES = 200_000;
 
-/** The run's logs.txt through the logs WebSocket: the last 10,000 lines, then each new one. */
-export function LogsTab({ runId, running }: { runId: string; running: boolean }) {
-  const { t } = useTranslation();
+/**
+ * The run's logs.txt through the logs WebSocket: the last 10,000 lines, then each new one. The
+ * array is filled in place; `version` changes when it did.
+ */
+export function useLogLines(runId: string, enabled = true) {
   const lines = useRef<string[]>([]);
   const [version, setVersion] = useState(0);
   const [connected, setConnected] = useState(false);
-  const [search, setSearch] = useState("");
 
   useEffect(() => {
     lines.current = [];
     setVersion((v) => v + 1);
+    if (!enabled) return;
     const socket = new WebSocket(sockets.logs(runId));
     // Thousands of frames arrive at once on connect: render once per animation frame.
     let pending: string[] = [];
@@ -42,7 +44,15 @@ export function LogsTab({ runId, running }: { runId: string; running: boolean })
       cancelAnimationFrame(frame);
       socket.close();
     };
-  }, [runId]);
+  }, [runId, enabled]);
+  return { lines: lines.current, version, connected };
+}
+
+/** The run's logs, searchable, following new lines while the run runs. */
+export function LogsTab({ runId, running }: { runId: string; running: boolean }) {
+  const { t } = useTranslation();
+  const { lines, version, connected } = useLogLines(runId);
+  const [search, setSearch] = useState("");
 
   return (
     <Stack gap="xs">
@@ -60,7 +70,7 @@ export function LogsTab({ runId, running }: { runId: string; running: boolean })
           </Badge>
         )}
       </Group>
-      <LogView lines={lines.current} version={version} search={search} />
+      <LogView lines={lines} version={version} search={search} />
     </Stack>
   );
 }

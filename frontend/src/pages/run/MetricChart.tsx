@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useRef, useState } from "react";
+import { type ReactNode, useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { Button, Card, Group, Loader, Skeleton, Text } from "@mantine/core";
 import { useQuery } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
@@ -8,7 +8,8 @@ import { firstMetricQuery, useRefined } from "../../api/metrics";
 import { chartDownsample, metricQuery } from "../../api/queries";
 import { UPlotChart, type ChartSeries } from "../../components/UPlotChart";
 import { downloadText, safeFileName, toCsv } from "../../lib/csv";
-import { ema, forLog, mergeRows, pointsFromRows, xy, type Points, type XMode } from "../../lib/series";
+import { formatNumber } from "../../lib/format";
+import { align, ema, forLog, mergeRows, pointsFromRows, xy, type Points, type XMode } from "../../lib/series";
 import { useInView, useWidth } from "../../lib/useInView";
 import type { LiveStore } from "./liveMetrics";
 
@@ -23,12 +24,21 @@ export interface ChartSettings {
 
 interface Props {
   runId: string;
-  metric: string;
-  color: string;
+  /** The chart's name (a metric, or the shared name of its stage metrics: "loss"). */
+  chartId: string;
+  metrics: readonly string[];
+  colors: readonly string[];
   settings: ChartSettings;
   live: LiveStore;
   /** The run's exact column list has come (the viewer has parsed the run): ask for exact points. */
   refine?: boolean;
+  /** The step range every chart of the page shows (zoom is shared), null for all. */
+  zoom: [number, number] | null;
+  onZoom: (range: [number, number] | null) => void;
+  /** Charts with the same key share the hover cursor. */
+  syncKey?: string;
+  /** Buttons of the page's layout (pin, hide, move). */
+  actions?: ReactNode;
 }
 
 const HEIGHT = 220;
@@ -51,48 +61,57 @@ function stepRange(points: Points, mode: XMode, t0: number, min: number, max: nu
   return first === null || last === null ? null : [first, last];
 }
 
-/**
- * One metric of one run. Fetches (when scrolled into view) about one point per pixel of its width,
- * merges live rows, and re-fetches a dragged step range at full resolution.
- */
-export function MetricChart({ runId, metric, color, settings, live, refine = true }: Props) {
-  const { t } = useTranslation();
-  const box = useRef<HTMLDivElement>(null);
-  const visible = useInView(box);
-  const width = useWidth(box);
-  const [zoom, setZoom] = useState<[number, number] | null>(null);
-  const { mode, smoothing, logY, t0, hasTime } = settings;
-  // Whole hundreds, so a resize by a few pixels does not fetch again.
-  const downsample = chartDownsample(width);
-  const withTime = mode === "time" && hasTime;
-  const names = withTime ? [metric, "time"] : [metric];
+interface SourceState {
+  points: Points | null;
+  refining: boolean;
+  version: number;
+}
 
-  // A preview while the viewer parses a large run, then the exact points (api/metrics.ts).
+/**
+ * The points of one metric: fetched when its chart is in view (about one point per pixel), live
+ * rows merged in, the zoomed step range fetched at full resolution. Renders nothing; it reports.
+ */
+function MetricSource(props: {
+  runId: string;
+  metric: string;
+  withTime: boolean;
+  downsample: number;
+  enabled: boolean;
+  refine: boolean;
+  zoom: [number, number] | null;
+  live: LiveStore;
+  onChange: (metric: string, state: SourceState) => void;
+}) {
+  const { runId, metric, withTime, downsample, live, zoom, onChange } = props;
+  const names = withTime ? [metric, "time"] : [metric];
   const base = useRefined(
     firstMetricQuery(runId, metric, withTime, downsample, live.epoch),
     metricQuery(runId, metric, withTime, downsample, live.epoch),
-    { enabled: visible && width > 0, askExact: refine ? "now" : "later" },
+    { enabled: props.enabled, askExact: props.refine ? "now" : "later" },
   );
   const zoomed = useQuery({
     queryKey: ["metric-zoom", runId, metric, withTime, downsample, zoom],
     queryFn: () => api.metricsFast(runId, { names, downsample, stepRange: zoom ?? undefined }),
-    enabled: zoom !== null,
+    enabled: zoom !== null && props.enabled,
     staleTime: Infinity,
   });
-
-  // The fetched points plus every live row; later live rows are merged as they come (in place:
-  // `version` tells React the arrays changed).
+  // The fetched points plus every live row; later live rows are merged in place as they come.
   const points = useRef<Points | null>(null);
   const consumed = useRef(0);
-  const [version, setVersion] = useState(0);
+  const version = useRef(0);
+  const report = useCallback(() => {
+    version.current += 1;
+    const shown = zoom !== null && zoomed.data ? pointsFromRows(zoomed.data.rows, metric) : points.current;
+    onChange(metric, { points: shown, refining: base.refining, version: version.current });
+  }, [zoom, zoomed.data, metric, onChange, base.refining]);
   useEffect(() => {
     if (!base.data) return;
     const fresh = pointsFromRows(base.data.rows, metric);
     mergeRows(fresh, live.rows, metric);
     points.current = fresh;
     consumed.current = live.rows.length;
-    setVersion((v) => v + 1);
   }, [base.data, live, metric]);
+  useEffect(() => report(), [report, base.data]);
   useEffect(
     () =>
       live.subscribe(() => {
@@ -100,51 +119,81 @@ export function MetricChart({ runId, metric, color, settings, live, refine = tru
         if (!current || live.rows.length <= consumed.current) return;
         const changed = mergeRows(current, live.rows.slice(consumed.current), metric);
         consumed.current = live.rows.length;
-        if (changed) setVersion((v) => v + 1);
+        if (changed && zoom === null) report();
       }),
-    [live, metric],
+    [live, metric, report, zoom],
   );
+  return null;
+}
 
-  const zoomPoints = useMemo(() => (zoomed.data ? pointsFromRows(zoomed.data.rows, metric) : null), [zoomed.data, metric]);
-  const shown = zoom !== null && zoomPoints ? zoomPoints : points.current;
-  const { data, series } = useMemo(() => {
-    if (!shown) return { data: null, series: [] };
-    const { x, y } = xy(shown, mode, t0);
-    const raw: (number | null)[] = logY ? forLog(y) : y;
-    const chartSeries: ChartSeries[] = [{ label: metric, color, alpha: smoothing > 0 ? 0.25 : 1 }];
-    const columns: uPlot.AlignedData = [x, raw];
-    if (smoothing > 0) {
-      const smooth = ema(y, smoothing);
-      columns.push(logY ? forLog(smooth) : smooth);
-      chartSeries.push({ label: `${metric} (EMA)`, color, width: 2, derived: true });
-    }
-    return { data: columns, series: chartSeries };
-    // `version` changes when live rows were merged into the same arrays.
-  }, [shown, version, mode, t0, logY, smoothing, metric, color]); // eslint-disable-line react-hooks/exhaustive-deps
+/**
+ * One chart of a run: one or more metrics on a shared x axis. Zoom (drag a range) and the cursor
+ * are shared with the page's other charts; a metric with a single point shows its value.
+ */
+export function MetricChart({ runId, chartId, metrics, colors, settings, live, refine = true, zoom, onZoom, syncKey, actions }: Props) {
+  const { t } = useTranslation();
+  const box = useRef<HTMLDivElement>(null);
+  const visible = useInView(box);
+  const width = useWidth(box);
+  const { mode, smoothing, logY, t0, hasTime } = settings;
+  // Whole hundreds, so a resize by a few pixels does not fetch again.
+  const downsample = chartDownsample(width);
+  const withTime = mode === "time" && hasTime;
+  const [sources, setSources] = useState<Record<string, SourceState>>({});
+  const onChange = useCallback((metric: string, state: SourceState) => setSources((s) => ({ ...s, [metric]: state })), []);
+
+  const { data, series, single } = useMemo(() => {
+    const loaded = metrics.map((m) => sources[m]?.points ?? null);
+    if (loaded.some((p) => p === null)) return { data: null, series: [], single: null };
+    const lines = loaded.map((p) => xy(p as Points, mode, t0));
+    const chartSeries: ChartSeries[] = [];
+    const columns: { x: number[]; y: (number | null)[] }[] = [];
+    metrics.forEach((metric, i) => {
+      const color = colors[i % colors.length] as string;
+      const line = lines[i] as { x: number[]; y: number[] };
+      columns.push({ x: line.x, y: logY ? forLog(line.y) : line.y });
+      chartSeries.push({ label: metric, color, alpha: smoothing > 0 ? 0.25 : 1, markSingle: true });
+      if (smoothing > 0) {
+        const smooth = ema(line.y, smoothing);
+        columns.push({ x: line.x, y: logY ? forLog(smooth) : smooth });
+        chartSeries.push({ label: `${metric} (EMA)`, color, width: 2, derived: true });
+      }
+    });
+    const aligned = align(columns);
+    const only = metrics.length === 1 && lines[0]?.y.length === 1 ? { x: lines[0].x[0] as number, y: lines[0].y[0] as number } : null;
+    return { data: [aligned.x, ...aligned.ys] as uPlot.AlignedData, series: chartSeries, single: only };
+  }, [sources, metrics, mode, t0, logY, smoothing, colors]);
+  const refining = metrics.some((m) => sources[m]?.refining);
 
   const exportCsv = async () => {
-    const full = await api.metricsFast(runId, { names: hasTime ? [metric, "time"] : [metric], stepRange: zoom ?? undefined });
-    const all = pointsFromRows(full.rows, metric);
-    const rows = all.step.map((s, i) => (hasTime ? [s, all.time[i] ?? null, all.value[i] ?? null] : [s, all.value[i] ?? null]));
-    downloadText(`${runId}_${safeFileName(metric)}.csv`, toCsv(hasTime ? ["step", "time", metric] : ["step", metric], rows));
+    const full = await api.metricsFast(runId, { names: hasTime ? [...metrics, "time"] : [...metrics], stepRange: zoom ?? undefined });
+    const header = hasTime ? ["step", "time", ...metrics] : ["step", ...metrics];
+    const rows = full.rows.map((row) => header.map((h) => (h === "step" ? (row.global_step ?? null) : (row[h] ?? null))));
+    downloadText(`${runId}_${safeFileName(chartId)}.csv`, toCsv(header, rows as (string | number | null)[][]));
   };
 
   return (
-    <Card
-      withBorder
-      padding="xs"
-      radius="sm"
-      ref={box}
-      data-metric={metric}
-      data-zoom={zoom ? zoom.join(":") : ""}
-      data-preview={base.refining ? "true" : undefined}
-    >
+    <Card withBorder padding="xs" radius="sm" ref={box} data-chart-id={chartId} data-metric={metrics.join("|")} data-zoom={zoom ? zoom.join(":") : ""} data-preview={refining ? "true" : undefined}>
+      {metrics.map((metric) => (
+        <MetricSource
+          key={metric}
+          runId={runId}
+          metric={metric}
+          withTime={withTime}
+          downsample={downsample}
+          enabled={visible && width > 0}
+          refine={refine}
+          zoom={zoom}
+          live={live}
+          onChange={onChange}
+        />
+      ))}
       <Group justify="space-between" mb={4} wrap="nowrap">
-        <Text size="sm" fw={600} truncate title={`${metric} · ${t("run.zoomHint")}`}>
-          {metric}
+        <Text size="sm" fw={600} truncate title={`${metrics.join(", ")} · ${t("run.zoomHint")}`} data-testid="chart-title">
+          {chartId}
         </Text>
         <Group gap={4} wrap="nowrap">
-          {base.refining && (
+          {refining && (
             <Group gap={4} wrap="nowrap" title={t("metricsPreview.hint")} data-testid="chart-refining">
               <Loader size={10} />
               <Text size="xs" c="dimmed">
@@ -153,28 +202,36 @@ export function MetricChart({ runId, metric, color, settings, live, refine = tru
             </Group>
           )}
           {zoom && (
-            <Button size="compact-xs" variant="subtle" onClick={() => setZoom(null)} data-testid="reset-zoom">
+            <Button size="compact-xs" variant="subtle" onClick={() => onZoom(null)} data-testid="reset-zoom">
               {t("run.resetZoom")}
             </Button>
           )}
           <Button size="compact-xs" variant="subtle" onClick={() => void exportCsv()} data-testid="export-csv">
             {t("run.exportCsv")}
           </Button>
+          {actions}
         </Group>
       </Group>
+      {single && (
+        <Text size="sm" data-testid="single-value" title={String(single.y)}>
+          {t("run.singleValue", { value: formatNumber(single.y), x: mode === "time" ? `${Math.round(single.x)} s` : single.x })}
+        </Text>
+      )}
       {data ? (
         <UPlotChart
           data={data}
           series={series}
-          height={HEIGHT}
+          height={single ? HEIGHT - 24 : HEIGHT}
           xTime={mode === "time"}
           logY={logY}
-          testId={`chart-${metric}`}
+          syncKey={syncKey}
+          testId={`chart-${chartId}`}
           onSelectX={(min, max) => {
-            const range = stepRange(shown ?? { step: [], time: [], value: [] }, mode, t0, min, max);
-            if (range) setZoom(range);
+            const first = sources[metrics[0] as string]?.points;
+            const range = first ? stepRange(first, mode, t0, min, max) : null;
+            if (range) onZoom(range);
           }}
-          onReset={() => setZoom(null)}
+          onReset={() => onZoom(null)}
         />
       ) : (
         <Skeleton h={HEIGHT} />

@@ -10,6 +10,7 @@ import { ErrorAlert } from "../../components/ErrorAlert";
 import { ArtifactsTab } from "./ArtifactsTab";
 import { EnvironmentTab } from "./EnvironmentTab";
 import { HistogramsTab } from "./HistogramsTab";
+import { FailureNotice } from "./FailureNotice";
 import { ImagesTab } from "./ImagesTab";
 import { useLiveMetrics, useLiveVersion } from "./liveMetrics";
 import { LogsTab } from "./LogsTab";
@@ -61,6 +62,7 @@ export default function RunPage() {
   return (
     <Stack gap="md">
       <RunHeader run={run.data} live={running && live.connected} />
+      <FailureNotice run={run.data} />
       <Tabs
         value={tab}
         keepMounted={false}
