@@ -8,7 +8,7 @@ import { firstMetricQuery, useRefined } from "../../api/metrics";
 import { chartDownsample, metricQuery } from "../../api/queries";
 import { UPlotChart, type ChartSeries } from "../../components/UPlotChart";
 import { downloadText, safeFileName, toCsv } from "../../lib/csv";
-import { ema, forLog, mergeRows, pointsFromRows, xy, type Points, type XMode } from "../../lib/series";
+import { ema, emptyPoints, forLog, mergeRows, pointsFromRows, xColumn, xy, type Points, type XMode } from "../../lib/series";
 import { useInView, useWidth } from "../../lib/useInView";
 import type { LiveStore } from "./liveMetrics";
 
@@ -19,6 +19,8 @@ export interface ChartSettings {
   /** Unix time the x axis counts from in time mode. */
   t0: number;
   hasTime: boolean;
+  /** The run logged an `epoch` (the epoch axis can be chosen). */
+  hasEpoch?: boolean;
 }
 
 interface Props {
@@ -36,12 +38,14 @@ const HEIGHT = 220;
 /** The step range the points between x = min and x = max cover. */
 function stepRange(points: Points, mode: XMode, t0: number, min: number, max: number): [number, number] | null {
   if (mode === "step") return [Math.floor(min), Math.ceil(max)];
+  const source = mode === "time" ? points.time : points.epoch;
+  const offset = mode === "time" ? t0 : 0;
   let first: number | null = null;
   let last: number | null = null;
   for (let i = 0; i < points.step.length; i++) {
-    const t = points.time[i];
+    const t = source[i];
     if (t === null || t === undefined) continue;
-    const x = t - t0;
+    const x = t - offset;
     if (x >= min && x <= max) {
       const step = points.step[i] as number;
       first = first === null ? step : Math.min(first, step);
@@ -64,17 +68,18 @@ export function MetricChart({ runId, metric, color, settings, live, refine = tru
   const { mode, smoothing, logY, t0, hasTime } = settings;
   // Whole hundreds, so a resize by a few pixels does not fetch again.
   const downsample = chartDownsample(width);
-  const withTime = mode === "time" && hasTime;
-  const names = withTime ? [metric, "time"] : [metric];
+  // The settings only offer an axis the run has (MetricsTab): its column comes with the metric.
+  const x = xColumn(mode);
+  const names = x ? [metric, x] : [metric];
 
   // A preview while the viewer parses a large run, then the exact points (api/metrics.ts).
   const base = useRefined(
-    firstMetricQuery(runId, metric, withTime, downsample, live.epoch),
-    metricQuery(runId, metric, withTime, downsample, live.epoch),
+    firstMetricQuery(runId, metric, x, downsample, live.epoch),
+    metricQuery(runId, metric, x, downsample, live.epoch),
     { enabled: visible && width > 0, askExact: refine ? "now" : "later" },
   );
   const zoomed = useQuery({
-    queryKey: ["metric-zoom", runId, metric, withTime, downsample, zoom],
+    queryKey: ["metric-zoom", runId, metric, x, downsample, zoom],
     queryFn: () => api.metricsFast(runId, { names, downsample, stepRange: zoom ?? undefined }),
     enabled: zoom !== null,
     staleTime: Infinity,
@@ -171,7 +176,7 @@ export function MetricChart({ runId, metric, color, settings, live, refine = tru
           logY={logY}
           testId={`chart-${metric}`}
           onSelectX={(min, max) => {
-            const range = stepRange(shown ?? { step: [], time: [], value: [] }, mode, t0, min, max);
+            const range = stepRange(shown ?? emptyPoints(), mode, t0, min, max);
             if (range) setZoom(range);
           }}
           onReset={() => setZoom(null)}

@@ -29,12 +29,14 @@ export function MetricsTab({ run, live }: { run: RunDetail; live: LiveStore }) {
   const names = useMemo(() => metricNames(allColumns, [...(columns.data?.rows ?? []), ...live.rows.slice(-50)]), [allColumns, columns.data, live.rows, live.version]); // eslint-disable-line react-hooks/exhaustive-deps
   const groups = useMemo(() => groupByPrefix(names), [names]);
   const hasTime = allColumns.includes("time");
+  const hasEpoch = allColumns.includes("epoch");
   const settings: ChartSettings = {
-    mode: hasTime ? mode : "step",
+    mode: (mode === "time" && hasTime) || (mode === "epoch" && hasEpoch) ? mode : "step",
     smoothing,
     logY,
     t0: run.started_at ?? run.created_time ?? 0,
     hasTime,
+    hasEpoch,
   };
 
   if (columns.isPending) {
@@ -59,6 +61,7 @@ export function MetricsTab({ run, live }: { run: RunDetail; live: LiveStore }) {
             data={[
               { value: "step", label: t("run.step") },
               { value: "time", label: t("run.time"), disabled: !hasTime },
+              { value: "epoch", label: t("run.epoch"), disabled: !hasEpoch },
             ]}
             data-testid="x-mode"
           />
