@@ -30,6 +30,7 @@ from .diskguard import DiskGuard
 from .jsonio import atomic_write_json, read_json
 from .runfiles import (
     RunConfig,
+    RunSummary,
     check_names,
     clean_metrics,
     config_dict,
@@ -48,7 +49,9 @@ class Run:
     """One experiment run. Create it with :func:`runicorn.init`.
 
     Attributes: ``id``, ``project``, ``name``, ``storage_root`` and ``run_dir`` (a ``Path``),
-    ``config`` (a dict-like :class:`RunConfig` saved to config.json on every change).
+    ``config`` (a dict-like :class:`RunConfig` saved to config.json on every change; also
+    ``run.config.lr``), ``summary`` (a :class:`RunSummary`: ``run.summary["best"] = 0.9``,
+    ``run.summary({"best": 0.9})``, both rewrite summary.json at once).
     Use as a context manager to finish it on exit (``failed`` when the block raises).
     """
 
@@ -96,6 +99,8 @@ class Run:
         self._best: tuple[Any, int] | None = None
         self._summary: dict[str, Any] = {}
         self._summary_dirty = False
+        self.summary = RunSummary(self)
+        self._held: dict[str, Any] | None = None  # values logged with commit=False, not yet written
         self._refused_docs: dict[str, dict[str, Any]] = {}  # whole documents the disk refused
         self._console: Any = None
         self._env_thread: threading.Thread | None = None
@@ -152,12 +157,14 @@ class Run:
 
     # ---- logging -------------------------------------------------------------------------
     def log(self, data: Mapping[str, Any] | None = None, *, step: int | None = None, stage: Any = None,
-            **kwargs: Any) -> None:
+            commit: bool | None = None, **kwargs: Any) -> None:
         """Record scalar metrics, e.g. ``run.log({"loss": 0.1, "acc": 0.9}, stage="train")``.
 
         ``global_step`` counts up by one per call starting at 1; pass ``step=`` to set it (later
         calls continue from there). A ``step``/``global_step``/``time`` key in ``data`` is ignored
-        and a ``stage`` key acts like ``stage=``. The call only queues the event: a background
+        and a ``stage`` key acts like ``stage=``. ``commit=False`` holds the values back, as in
+        W&B: they join the next committed call's step (a later value of the same key wins), and
+        finishing the run writes what is still held. The call only queues the event: a background
         thread writes it within ~0.25 s, and every exit path writes what is still queued.
         """
         ts = _time()
@@ -167,6 +174,10 @@ class Run:
             payload = dict(data)  # a copy: the caller may reuse or mutate its dict
             if kwargs:
                 payload.update(kwargs)
+        if commit is False or self._held is not None:
+            payload = self._hold(payload, commit is False)
+            if payload is None:
+                return
         if "stage" in payload:
             value = payload.pop("stage")
             if stage is None:
@@ -203,6 +214,22 @@ class Run:
             self._track_best(payload, gstep)
         if len(self._events) >= self._wake_at:
             self._writer.pressure()
+
+    def _hold(self, payload: dict[str, Any], hold: bool) -> dict[str, Any] | None:
+        # commit=False: keep the values for the next committed call; that call gets them merged
+        # under its own (its keys win). Off the hot path: only taken while something is held.
+        with lifecycle.critical(), self._lock:
+            held = self._held or {}
+            held.update(payload)
+            if hold:
+                self._held = held
+                return None
+            self._held = None
+            return held
+
+    def _commit_held(self) -> None:
+        if self._held is not None and not self._closed:
+            self.log({})
 
     def _jump_to(self, step: Any) -> int:
         try:
@@ -251,9 +278,10 @@ class Run:
         """Save an image under media/ and record an ``image`` event; returns ``media/<file>``
         (``""`` when the disk refused it: reported once on stderr, training goes on).
 
-        ``image``: a file path (copied), PNG/JPEG bytes, a PIL image, or a numpy array (uint8
-        H x W / H x W x 3 / H x W x 4, or floats in 0..1). Arrays are written as PNG, by Pillow
-        when installed, otherwise by a built-in encoder.
+        ``image``: a file path (copied), PNG/JPEG bytes, a PIL image, a matplotlib ``Figure``
+        (rendered to PNG by matplotlib), or a numpy array (uint8 H x W / H x W x 3 / H x W x 4, or
+        floats in 0..1). Arrays are written as PNG, by Pillow when installed, otherwise by a
+        built-in encoder.
         """
         if self._closed:
             self._closed_error()
@@ -280,12 +308,17 @@ class Run:
             self._primary = (str(name), mode)
             self._best = None
 
-    def summary(self, update: Mapping[str, Any]) -> None:
-        """Merge ``update`` into summary.json (rewritten atomically, right away)."""
+    def _merge_summary(self, update: Mapping[str, Any]) -> None:
+        # Behind run.summary(...), run.summary[k] = v and run.summary.update(...) (RunSummary).
         if not isinstance(update, Mapping):
             raise TypeError("summary() takes a mapping, e.g. run.summary({'test_acc': 0.93})")
         with lifecycle.critical(), self._summary_lock:
             self._summary.update({str(k): plain(v) for k, v in update.items()})
+        self._write_summary()
+
+    def _drop_summary(self, key: str) -> None:
+        with lifecycle.critical(), self._summary_lock:
+            del self._summary[key]
         self._write_summary()
 
     def _summary_doc(self) -> dict[str, Any]:
@@ -403,6 +436,7 @@ class Run:
             return
         # critical(): a signal arriving meanwhile waits for this to end instead of re-entering it.
         with lifecycle.critical():
+            self._commit_held()  # values held by commit=False become the run's last step
             with self._finish_lock:
                 if self._closed:
                     return
@@ -443,6 +477,14 @@ class Run:
                 tee.detach_copy()
         self._writer.detach_after_fork()
 
+    def _record_traceback(self, exc_type: Any, exc: Any, tb: Any) -> None:
+        # With capture_console the printed traceback reaches logs.txt through the tee already.
+        if self._closed or self._console is not None:
+            return
+        import traceback
+
+        self.log_text("".join(traceback.format_exception(exc_type, exc, tb)).rstrip("\n"))
+
     def __enter__(self) -> Run:
         return self
 
@@ -452,6 +494,7 @@ class Run:
         elif issubclass(exc_type, KeyboardInterrupt):
             self._close_for_exit("interrupted", "keyboard_interrupt", None)
         else:
+            self._record_traceback(exc_type, exc, tb)
             self._close_for_exit("failed", "exception", f"{exc_type.__name__}: {exc}"[:2000])
 
     def __repr__(self) -> str:
