@@ -8,7 +8,7 @@ REF := .cache/ref
 HOST ?= 127.0.0.1
 PORT ?= 23300
 
-.PHONY: setup run test test-postgres lint ref bench system-deps clean
+.PHONY: setup run test test-postgres lint ref bench system-deps clean sdk-wheel
 
 FRONTEND_SRC := $(shell find frontend/src frontend/scripts frontend/index.html frontend/vite.config.ts frontend/tsconfig.json -type f 2>/dev/null)
 
@@ -31,6 +31,18 @@ $(STAMP): requirements/base.txt requirements/dev.txt pyproject.toml sdk/pyprojec
 
 run: setup
 	$(BIN)/runicorn viewer --host $(HOST) --port $(PORT)
+
+# The SDK alone as one wheel, $(SDK_WHEEL_DIR)/runicorn_sdk-<version>-py3-none-any.whl, for the
+# machines where training runs: `pip install runicorn_sdk-*.whl` there needs neither this
+# repository nor any other package. Built from a copy, so no build/ or *.egg-info lands in sdk/.
+SDK_WHEEL_DIR ?= dist
+PIP_PYTHON := $(firstword $(wildcard $(BIN)/python) $(PYTHON))
+sdk-wheel:
+	@mkdir -p $(SDK_WHEEL_DIR)
+	@tmp=$$(mktemp -d) && cp -r sdk "$$tmp/sdk" && find "$$tmp/sdk" -name __pycache__ -prune -exec rm -rf {} + && \
+	  $(PIP_PYTHON) -m pip wheel -q --disable-pip-version-check --no-deps -w $(SDK_WHEEL_DIR) "$$tmp/sdk"; \
+	  status=$$?; rm -rf "$$tmp"; exit $$status
+	@ls -1 $(SDK_WHEEL_DIR)/runicorn_sdk-*.whl
 
 lint: setup
 	$(BIN)/ruff check .

@@ -25,7 +25,10 @@ from .layout import InvalidName
 from .run import Run
 from .runfiles import RunConfig, RunSummary, check_names
 
-__version__ = "0.6.0.dev0"
+# The SDK of this project's own 0.6 line, distributed as "runicorn-sdk" (an alpha: the API may
+# still change); it writes the on-disk layout of Runicorn 0.5.x, which both viewers read.
+__version__ = "0.6.0a1"
+__distribution__ = "runicorn-sdk"
 
 __all__ = [
     "Artifact",
