@@ -26,6 +26,9 @@ $(STAMP): requirements/base.txt requirements/dev.txt pyproject.toml sdk/pyprojec
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --disable-pip-version-check --upgrade pip
 	$(BIN)/python -m pip install -q --disable-pip-version-check -r requirements/dev.txt
+	@# The SDK was distributed as "runicorn" before it became "runicorn-sdk"; the old name (or the
+	@# upstream package of that name) would shadow the same import package.
+	$(BIN)/python -m pip uninstall -q -y runicorn 2>/dev/null || true
 	$(BIN)/python -m pip install -q --disable-pip-version-check --no-deps -e ./sdk -e .
 	touch $(STAMP)
 
