@@ -25,11 +25,12 @@ from collections.abc import Mapping
 from typing import Any
 
 from . import layout, lifecycle
-from .config import describe_source, resolve_storage_root_source
+from .config import resolve_storage_root_source
 from .diskguard import DiskGuard
 from .jsonio import atomic_write_json, read_json
 from .runfiles import (
     RunConfig,
+    RunDocuments,
     RunSummary,
     check_names,
     clean_metrics,
@@ -38,6 +39,7 @@ from .runfiles import (
     plain,
     tag_list,
 )
+from .viewers import say_where
 from .writer import RunWriter, event_line
 
 logger = logging.getLogger("runicorn")
@@ -84,13 +86,13 @@ class Run:
         # reported once per kind and never raised into the training loop (issue #15.2).
         self._disk = DiskGuard(self.run_dir)
         self._disk.attempt("the run directory", lambda: self.run_dir.mkdir(parents=True, exist_ok=True))
+        self._docs = RunDocuments(self.run_dir, self._disk)  # meta.json and status.json
 
         self._pid = os.getpid()
         self._lock = threading.Lock()  # primary-metric state
         self._finish_lock = threading.Lock()  # only ever taken inside lifecycle.critical()
         self._meta_lock = threading.Lock()
         self._summary_lock = threading.Lock()
-        self._docs_lock = threading.Lock()  # meta.json / status.json writes and their retries
         self._closed = False
         self._forked = False
         self._warned_keys: set[str] = set()
@@ -101,7 +103,6 @@ class Run:
         self._summary_dirty = False
         self.summary = RunSummary(self)
         self._held: dict[str, Any] | None = None  # values logged with commit=False, not yet written
-        self._refused_docs: dict[str, dict[str, Any]] = {}  # whole documents the disk refused
         self._console: Any = None
         self._env_thread: threading.Thread | None = None
         self._monitor: Any = None
@@ -119,7 +120,7 @@ class Run:
 
         self._write_meta()
         self._started_at = _time()
-        self._write_doc(layout.STATUS_FILE, {"status": "running", "started_at": self._started_at})
+        self._docs.write(layout.STATUS_FILE, {"status": "running", "started_at": self._started_at})
         old_config = read_json(self.run_dir / layout.CONFIG_FILE) if resuming else None
         initial = dict(old_config) if isinstance(old_config, dict) else {}
         initial.update(config_dict(config))
@@ -131,9 +132,11 @@ class Run:
         self._events = self._writer.events
         self._wake_at = self._writer.wake_at
         self._writer.add_after_drain(self._write_summary_if_dirty)
-        self._writer.add_after_drain(self._retry_refused_docs)
+        self._writer.add_after_drain(self._docs.retry_refused)
+        self._writer.add_after_drain(self.config.save_if_refused)
         lifecycle.register(self)
-        _say_where(self, root_source, resuming)  # before the console capture: not a line of the run's log
+        # Before the console capture starts: the line is not part of the run's log.
+        say_where(self.project, self.name, self.id, self.run_dir, self.storage_root, root_source, resuming)
         if capture_console:
             from .console import ConsoleCapture
 
@@ -175,6 +178,8 @@ class Run:
             if kwargs:
                 payload.update(kwargs)
         if commit is False or self._held is not None:
+            if commit is False and stage is not None:
+                payload["stage"] = stage  # held with the values; the committing call's stage= wins
             payload = self._hold(payload, commit is False)
             if payload is None:
                 return
@@ -377,22 +382,7 @@ class Run:
             "tags": self._tags,
             "description": self._description,
         }
-        self._write_doc(layout.META_FILE, meta)
-
-    def _write_doc(self, name: str, doc: dict[str, Any]) -> None:
-        """Replace the run's JSON file ``name``; one the disk refused is written again after later
-        drains, so meta.json and status.json exist once space (or write access) is back."""
-        # critical(): the exit paths write status.json through here, also from a signal handler.
-        with lifecycle.critical(), self._docs_lock:
-            if self._disk.attempt(name, lambda: atomic_write_json(self.run_dir / name, doc)):
-                self._refused_docs.pop(name, None)
-            else:
-                self._refused_docs[name] = doc
-
-    def _retry_refused_docs(self) -> None:
-        for name, doc in list(self._refused_docs.items()):
-            self._write_doc(name, doc)
-        self.config.save_if_refused()
+        self._docs.write(layout.META_FILE, meta)
 
     # ---- artifacts -----------------------------------------------------------------------
     def log_artifact(self, artifact: Any, aliases: Any = ("latest",)) -> int:
@@ -449,7 +439,7 @@ class Run:
                 if self._env_thread is not None:
                     self._env_thread.join(timeout=5.0)
                 self._writer.close()
-                self._refused_docs.pop(layout.STATUS_FILE, None)  # the final status replaces it
+                self._docs.forget(layout.STATUS_FILE)  # the final status replaces a refused "running"
                 if self._summary_dirty:
                     self._write_summary()
                 current = read_json(self.run_dir / layout.STATUS_FILE)
@@ -459,7 +449,7 @@ class Run:
                     doc["exit_reason"] = exit_reason
                 if error:
                     doc["error"] = error
-                self._write_doc(layout.STATUS_FILE, doc)
+                self._docs.write(layout.STATUS_FILE, doc)
             except OSError as exc:
                 # Anything else the disk refused on the way out: tracking must not crash training.
                 self._disk.failed("the run's last files", exc)
@@ -500,22 +490,3 @@ class Run:
     def __repr__(self) -> str:
         return f"<runicorn.Run {self.project}/{self.name}/{self.id}>"
 
-
-def _say_where(run: Run, root_source: str, resuming: bool) -> None:
-    """One line on stderr: where the run is written, why there, and its URL when a viewer on this
-    machine serves that root (issue #19: "where did my runs go?"). ``RUNICORN_QUIET=1`` silences it."""
-    if os.environ.get("RUNICORN_QUIET", "").strip().lower() in ("1", "true", "yes", "on"):
-        return
-    try:
-        from .viewers import viewer_url_for
-
-        url = viewer_url_for(run.storage_root)
-    except Exception:  # a nicety: never a reason for init() to fail
-        url = None
-    where = f"runicorn: {'resuming' if resuming else 'writing'} run {run.project}/{run.name}/{run.id} in {run.run_dir}"
-    why = f" ({describe_source(root_source)})" if root_source != "argument" else ""
-    tail = f"; view it at {url}/runs/{run.id}" if url else "; `runicorn viewer` shows it"
-    try:
-        print(where + why + tail, file=sys.stderr, flush=True)
-    except (OSError, ValueError):  # stderr closed or redirected to a full disk
-        pass

@@ -14,6 +14,7 @@ from typing import Any
 from . import layout
 from .diskguard import DiskGuard
 from .jsonio import atomic_write_json
+from .lifecycle import critical
 
 logger = logging.getLogger("runicorn")
 
@@ -94,6 +95,33 @@ class RunConfig(MutableMapping):
 
     def __repr__(self) -> str:
         return f"RunConfig({self._data!r})"
+
+
+class RunDocuments:
+    """meta.json and status.json of a run: replaced atomically; a document the disk refused is
+    written again by :meth:`retry_refused` (after each flush), so both exist once space is back."""
+
+    def __init__(self, run_dir: Path, disk: DiskGuard) -> None:
+        self._run_dir = run_dir
+        self._disk = disk
+        self._lock = threading.Lock()
+        self._refused: dict[str, dict[str, Any]] = {}
+
+    def write(self, name: str, doc: dict[str, Any]) -> None:
+        # critical(): the exit paths write status.json through here, also from a signal handler.
+        with critical(), self._lock:
+            if self._disk.attempt(name, lambda: atomic_write_json(self._run_dir / name, doc)):
+                self._refused.pop(name, None)
+            else:
+                self._refused[name] = doc
+
+    def retry_refused(self) -> None:
+        for name, doc in list(self._refused.items()):
+            self.write(name, doc)
+
+    def forget(self, name: str) -> None:
+        with critical(), self._lock:
+            self._refused.pop(name, None)
 
 
 class RunSummary(MutableMapping):
