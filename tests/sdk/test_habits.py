@@ -97,3 +97,15 @@ def test_a_context_manager_failure_writes_the_traceback(root: Path) -> None:
         raise ValueError("bad batch")
     logs = (run.run_dir / "logs.txt").read_text()
     assert "ValueError: bad batch" in logs and logs.count("Traceback") == 1
+
+
+def test_held_values_keep_their_stage_and_are_written_at_finish(root: Path) -> None:
+    run = rn.init(storage=root)
+    run.log({"loss": 0.5}, commit=False, stage="train")
+    run.log({"acc": 0.9})
+    run.log({"lr": 0.1}, commit=False)
+    run.finish()
+    metrics = [e["data"] for e in read_events(run.run_dir) if e["type"] == "metrics"]
+    assert [(m["global_step"], m.get("loss"), m.get("acc"), m.get("lr"), m.get("stage")) for m in metrics] == [
+        (1, 0.5, 0.9, None, "train"), (2, None, None, 0.1, None),
+    ]
