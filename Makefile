@@ -8,7 +8,7 @@ REF := .cache/ref
 HOST ?= 127.0.0.1
 PORT ?= 23300
 
-.PHONY: setup run test test-postgres lint ref integrations-venv bench docs docs-build system-deps clean
+.PHONY: setup run test test-postgres lint ref integrations-venv bench docs docs-build system-deps clean sdk-wheel
 
 FRONTEND_SRC := $(shell find frontend/src frontend/scripts frontend/index.html frontend/vite.config.ts frontend/tsconfig.json -type f 2>/dev/null)
 
@@ -26,11 +26,26 @@ $(STAMP): requirements/base.txt requirements/dev.txt pyproject.toml sdk/pyprojec
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --disable-pip-version-check --upgrade pip
 	$(BIN)/python -m pip install -q --disable-pip-version-check -r requirements/dev.txt
+	@# The SDK was distributed as "runicorn" before it became "runicorn-sdk"; the old name (or the
+	@# upstream package of that name) would shadow the same import package.
+	$(BIN)/python -m pip uninstall -q -y runicorn 2>/dev/null || true
 	$(BIN)/python -m pip install -q --disable-pip-version-check --no-deps -e ./sdk -e .
 	touch $(STAMP)
 
 run: setup
 	$(BIN)/runicorn viewer --host $(HOST) --port $(PORT)
+
+# The SDK alone as one wheel, $(SDK_WHEEL_DIR)/runicorn_sdk-<version>-py3-none-any.whl, for the
+# machines where training runs: `pip install runicorn_sdk-*.whl` there needs neither this
+# repository nor any other package. Built from a copy, so no build/ or *.egg-info lands in sdk/.
+SDK_WHEEL_DIR ?= dist
+PIP_PYTHON := $(firstword $(wildcard $(BIN)/python) $(PYTHON))
+sdk-wheel:
+	@mkdir -p $(SDK_WHEEL_DIR)
+	@tmp=$$(mktemp -d) && cp -r sdk "$$tmp/sdk" && find "$$tmp/sdk" -name __pycache__ -prune -exec rm -rf {} + && \
+	  $(PIP_PYTHON) -m pip wheel -q --disable-pip-version-check --no-deps -w $(SDK_WHEEL_DIR) "$$tmp/sdk"; \
+	  status=$$?; rm -rf "$$tmp"; exit $$status
+	@ls -1 $(SDK_WHEEL_DIR)/runicorn_sdk-*.whl
 
 lint: setup
 	$(BIN)/ruff check .

@@ -10,6 +10,9 @@ from pathlib import Path
 _SESSION_DIR = Path(tempfile.mkdtemp(prefix="runicorn-tests-"))
 os.environ["XDG_CONFIG_HOME"] = str(_SESSION_DIR / "config")
 os.environ["XDG_DATA_HOME"] = str(_SESSION_DIR / "data")
+os.environ["XDG_CACHE_HOME"] = str(_SESSION_DIR / "cache")  # the SDK's artifact download cache
+(_SESSION_DIR / "runtime").mkdir()
+os.environ["XDG_RUNTIME_DIR"] = str(_SESSION_DIR / "runtime")  # viewers announce themselves here
 os.environ["RUNICORN_DIR"] = str(_SESSION_DIR / "default-root")
 os.environ["RUNICORN_DB_PATH"] = str(_SESSION_DIR / "data" / "index.sqlite3")
 os.environ["RUNICORN_START_INDEXER"] = "0"

@@ -15,7 +15,9 @@ import threading
 from runicorn.config import (
     SOURCE_ARGUMENT,
     SOURCE_ENV,
+    SOURCE_USER_CONFIG,
     config_file_path,
+    get_user_root_dir,
     resolve_storage_root_source,
 )
 
@@ -51,9 +53,15 @@ class ConfigFollower:
         self._last = signature
         if get_storage_source() in _EXPLICIT:
             return False
-        # Without RUNICORN_DIR (an explicit source returned above) this is the config's root, or
-        # the default again when user_root_dir was removed.
-        target, source = resolve_storage_root_source()
+        configured = get_user_root_dir()
+        if configured is not None:
+            target, source = configured, SOURCE_USER_CONFIG
+        elif os.environ.get("RUNICORN_DIR"):
+            # Switched to a config root at run time, and the config names none any more: the
+            # rules would give RUNICORN_DIR again, a root this viewer already left on purpose.
+            return False
+        else:
+            target, source = resolve_storage_root_source()  # the default (or ./.runicorn) again
         if target == get_storage_root():
             return False
         try:

@@ -10,8 +10,9 @@ What counts as a metric row follows the reference reader: an event ``{"type": "m
 {...}}`` whose ``data`` has an integer-like ``global_step`` (or ``step``); numbers become float
 columns, strings (``stage`` and any other) string columns, ``null`` is no value (a key only ever
 null is no column);
-``global_step``, ``step`` and ``epoch`` are not columns of their own. Anything else is skipped and
-counted, never an error.
+``global_step`` and ``step`` are not columns of their own. ``epoch`` is one (the reference dropped
+it, so a logged epoch had no chart and could not be an x axis; issue #19). Anything else is
+skipped and counted, never an error.
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ try:  # pyarrow is a server dependency; the orjson path alone is still complete 
 except ImportError:  # pragma: no cover - exercised only where pyarrow is missing
     pa = None
 
-NOT_COLUMNS = frozenset({"global_step", "step", "epoch"})
+NOT_COLUMNS = frozenset({"global_step", "step"})
 KNOWN_TYPES = frozenset({"metrics", "image", "text", "log", "media", "artifact"})
 # Below this many bytes the per-call set-up of pyarrow costs more than orjson's loop.
 ARROW_MIN_BYTES = 1 << 20

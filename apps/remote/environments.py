@@ -47,8 +47,11 @@ if spec is not None:
         except OSError:
             continue
         for item in names:
-            if item.lower().startswith("runicorn-") and item.endswith((".dist-info", ".egg-info")):
-                version = item[len("runicorn-"):].rsplit(".", 1)[0].split("-")[0]
+            # runicorn_sdk: this SDK's distribution; runicorn: the reference's (or ours before 0.6.0a1).
+            low = item.lower()
+            prefix = next((p for p in ("runicorn_sdk-", "runicorn-") if low.startswith(p)), None)
+            if prefix and item.endswith((".dist-info", ".egg-info")):
+                version = item[len(prefix):].rsplit(".", 1)[0].split("-")[0]
                 break
         if version:
             break
@@ -80,8 +83,12 @@ if os.environ.get("RUNICORN_DIR"):
     root, source = os.environ["RUNICORN_DIR"], "env"
 elif configured:
     root, source = configured, "config"
+elif os.path.isdir(os.path.join(home, ".runicorn")):
+    root, source = os.path.join(home, ".runicorn"), "default"  # the reference's default, kept where it exists
 else:
-    root, source = os.path.join(home, ".runicorn"), "default"
+    # The SDK's per-user default (runicorn.config.default_storage_root), the same from any directory.
+    data_home = os.environ.get("XDG_DATA_HOME") or os.path.join(home, ".local", "share")
+    root, source = os.path.join(data_home, "runicorn", "runs"), "default"
 info.update(storage_root=os.path.abspath(os.path.expanduser(root)), storage_root_source=source,
             user_root_dir=configured, config_file=config_file)
 print("RNENV\t" + json.dumps(info))

@@ -37,8 +37,8 @@ export function prefetchFor(client: QueryClient, location: Pick<Location, "pathn
         const withTime = loadChartDefaults().xAxis === "time" && columns.columns.includes("time");
         const preview = columns.preview === true;
         for (const metric of names.slice(0, FIRST_CHARTS)) {
-          if (preview) void client.prefetchQuery(firstMetricQuery(runId, metric, withTime, downsample));
-          else void client.prefetchQuery(metricQuery(runId, metric, withTime, downsample));
+          if (preview) void client.prefetchQuery(firstMetricQuery(runId, metric, withTime ? "time" : null, downsample));
+          else void client.prefetchQuery(metricQuery(runId, metric, withTime ? "time" : null, downsample));
         }
         if (preview) void client.prefetchQuery(metricColumnsQuery(runId));
       })

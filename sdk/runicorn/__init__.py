@@ -23,15 +23,19 @@ from typing import Any
 from . import lifecycle
 from .layout import InvalidName
 from .run import Run
-from .runfiles import RunConfig, check_names
+from .runfiles import RunConfig, RunSummary, check_names
 
-__version__ = "0.6.0.dev0"
+# The SDK of this project's own 0.6 line, distributed as "runicorn-sdk" (an alpha: the API may
+# still change); it writes the on-disk layout of Runicorn 0.5.x, which both viewers read.
+__version__ = "0.6.0a1"
+__distribution__ = "runicorn-sdk"
 
 __all__ = [
     "Artifact",
     "InvalidName",
     "Run",
     "RunConfig",
+    "RunSummary",
     "__version__",
     "finish",
     "get_active_run",
@@ -120,12 +124,14 @@ def _require_active() -> Run:
     return run
 
 
-def log(data: Mapping[str, Any] | None = None, *, step: int | None = None, stage: Any = None, **kwargs: Any) -> None:
-    """``Run.log`` on the active run: ``rn.log({"loss": 0.1}, stage="train")``."""
+def log(data: Mapping[str, Any] | None = None, *, step: int | None = None, stage: Any = None,
+        commit: bool | None = None, **kwargs: Any) -> None:
+    """``Run.log`` on the active run: ``rn.log({"loss": 0.1}, stage="train")``; ``commit=False``
+    holds the values for the next call's step (as in W&B)."""
     run = lifecycle.active
     if run is None:
         raise RuntimeError("no active run: call runicorn.init() first")
-    run.log(data, step=step, stage=stage, **kwargs)
+    run.log(data, step=step, stage=stage, commit=commit, **kwargs)
 
 
 def log_text(text: str) -> None:
@@ -143,9 +149,34 @@ def set_primary_metric(name: str, mode: str = "max") -> None:
     _require_active().set_primary_metric(name, mode)
 
 
-def summary(update: Mapping[str, Any]) -> None:
-    """``Run.summary`` on the active run."""
-    _require_active().summary(update)
+class _ActiveSummary:
+    """``rn.summary``: the active run's :class:`RunSummary` — ``rn.summary({"acc": 0.9})`` and
+    ``rn.summary["acc"] = 0.9`` both work, as ``wandb.summary`` does."""
+
+    def __call__(self, update: Mapping[str, Any]) -> None:
+        _require_active().summary(update)
+
+    def __getitem__(self, key: str) -> Any:
+        return _require_active().summary[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        _require_active().summary[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del _require_active().summary[key]
+
+    def __contains__(self, key: object) -> bool:
+        return key in _require_active().summary
+
+    def update(self, *args: Any, **kwargs: Any) -> None:
+        _require_active().summary.update(*args, **kwargs)
+
+    def __repr__(self) -> str:
+        run = lifecycle.active
+        return f"<runicorn.summary of {run!r}>"
+
+
+summary = _ActiveSummary()
 
 
 def finish(status: str = "finished") -> None:

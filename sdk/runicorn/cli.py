@@ -3,22 +3,38 @@
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import sys
 from typing import List, Optional
 
+from . import __distribution__, __version__
 from . import config as user_config
+
+NO_VIEWER = (
+    "The viewer is not installed here: this environment has the SDK only ({dist} {version}), which is "
+    "all a training job needs. Runs are written to {root}.\n"
+    "To see them, run the viewer where the viewer is installed and point it at that root: from a "
+    "checkout of the Runicorn repository, `make run` (or `pip install .` at its root, then "
+    "`runicorn viewer --storage PATH`). For a root on another machine, use the viewer's Remote page "
+    "(over SSH) or copy the root."
+)
+
+
+def viewer_installed() -> bool:
+    """Whether the viewer (the ``runicorn_site`` Django project) can be imported here."""
+    try:
+        return importlib.util.find_spec("runicorn_site") is not None
+    except (ImportError, ValueError):
+        return False
 
 
 def _cmd_viewer(args: argparse.Namespace) -> int:
-    try:
-        from runicorn_site.launch import run_viewer
-    except ImportError:
-        print(
-            "The viewer is not installed in this environment. From a checkout run `make run`, "
-            "or install the server package (`pip install .` at the repository root).",
-            file=sys.stderr,
-        )
+    if not viewer_installed():
+        print(NO_VIEWER.format(dist=__distribution__, version=__version__, root=user_config.resolve_storage_root()),
+              file=sys.stderr)
         return 2
+    from runicorn_site.launch import run_viewer
+
     return run_viewer(host=args.host, port=args.port, storage=args.storage, log_level=args.log_level)
 
 
@@ -33,12 +49,20 @@ def _cmd_config(args: argparse.Namespace) -> int:
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="runicorn", description="Runicorn experiment tracking")
-    sub = parser.add_subparsers(dest="command", required=True)
+    parser.add_argument("--version", action="version",
+                        version=f"{__distribution__} {__version__} (writes the Runicorn 0.5.x file layout)")
+    # metavar: the usage line lists no command that is not installed (see `viewer` below).
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    viewer = sub.add_parser("viewer", help="start the web viewer and API server")
+    # In an SDK-only environment `viewer` stays callable (it says how to get the viewer) but is
+    # not offered in --help: a subcommand added without help= is left out of the list.
+    shown = {"help": "start the web viewer and API server"} if viewer_installed() else {}
+    viewer = sub.add_parser("viewer", **shown)
     viewer.add_argument("--host", default="127.0.0.1")
     viewer.add_argument("--port", type=int, default=23300)
-    viewer.add_argument("--storage", default=None, help="storage root (default: RUNICORN_DIR, config, ./.runicorn)")
+    viewer.add_argument("--storage", default=None,
+                        help="storage root (default: RUNICORN_DIR, the user config, an existing ./.runicorn, "
+                             "then the per-user default)")
     viewer.add_argument("--log-level", type=str.upper, choices=("DEBUG", "INFO", "WARNING", "ERROR"), default=None,
                         help="logging level (default: INFO, or RUNICORN_LOG_LEVEL)")
     viewer.set_defaults(func=_cmd_viewer)

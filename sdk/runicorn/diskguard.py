@@ -52,7 +52,9 @@ class DiskGuard:
         self._reported: set[str] = set()
         self._failing = False
         self._recovered_said = False
-        self._lock = threading.Lock()
+        # Re-entrant: a SIGTERM handled on the main thread while it holds this lock runs the exit
+        # path, which reports through here too (see runicorn.lifecycle.critical).
+        self._lock = threading.RLock()
 
     def failed(self, what: str, exc: OSError) -> None:
         """Record that writing ``what`` (e.g. "summary.json") failed with ``exc``."""

@@ -172,7 +172,21 @@ def _excepthook(exc_type: type[BaseException], exc: BaseException, tb: Any) -> N
         if issubclass(exc_type, KeyboardInterrupt):
             close_all("interrupted", "keyboard_interrupt")
         else:
+            record_traceback(exc_type, exc, tb)
             close_all("failed", "exception", f"{exc_type.__name__}: {exc}"[:2000])
+
+
+def record_traceback(exc_type: type[BaseException], exc: BaseException, tb: Any) -> None:
+    """Put the traceback of the exception that ends the process into each open run's logs.txt,
+    so the run page shows why it failed (status.json keeps only the last line)."""
+    for run in open_runs():
+        record = getattr(run, "_record_traceback", None)
+        if record is None:
+            continue
+        try:
+            record(exc_type, exc, tb)
+        except Exception:  # an exit path must never raise
+            logger.exception("runicorn: could not write the traceback to logs.txt")
 
 
 def _at_exit() -> None:

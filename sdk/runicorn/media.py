@@ -1,4 +1,5 @@
-"""Saving images for ``log_image``: file paths, bytes, PIL images, numpy arrays (and tensors).
+"""Saving images for ``log_image``: file paths, bytes, PIL images, matplotlib figures, numpy arrays
+(and tensors).
 
 PIL and numpy are imported only when such an object is given. Without Pillow, arrays are written
 by the small PNG encoder below (zlib + struct), so ``numpy`` alone is enough.
@@ -49,6 +50,11 @@ def save_image(image: Any, media_dir: Path, key: str) -> str:
         return _write(media_dir, name, lambda path: path.write_bytes(data))
     if _is_pil_image(image):
         return _write(media_dir, media_file_name(key), lambda path: image.save(path, format="PNG"))
+    if _is_matplotlib_figure(image):
+        # As W&B does: the figure as the user sees it, rendered by matplotlib itself (so it is
+        # importable whenever such an object exists; nothing is imported here).
+        return _write(media_dir, media_file_name(key),
+                      lambda path: image.savefig(path, format="png", bbox_inches="tight"))
     if hasattr(image, "detach") and hasattr(image, "cpu"):  # torch tensor, without importing torch
         image = image.detach().cpu().numpy()
     if hasattr(image, "shape") and hasattr(image, "dtype"):
@@ -56,7 +62,7 @@ def save_image(image: Any, media_dir: Path, key: str) -> str:
         return _write(media_dir, media_file_name(key), lambda path: _save_array(arr, path))
     raise TypeError(
         f"log_image: unsupported image type {type(image).__name__}; "
-        "give a file path, PNG/JPEG bytes, a PIL image or a numpy array"
+        "give a file path, PNG/JPEG bytes, a PIL image, a matplotlib Figure or a numpy array"
     )
 
 
@@ -72,6 +78,10 @@ def _write(media_dir: Path, name: str, write: Callable[[Path], Any]) -> str:
             path.unlink()
         raise
     return name
+
+
+def _is_matplotlib_figure(obj: Any) -> bool:
+    return type(obj).__module__.startswith("matplotlib.") and callable(getattr(obj, "savefig", None))
 
 
 def _is_pil_image(obj: Any) -> bool:

@@ -25,11 +25,13 @@ from collections.abc import Mapping
 from typing import Any
 
 from . import layout, lifecycle
-from .config import describe_source, resolve_storage_root_source
+from .config import resolve_storage_root_source
 from .diskguard import DiskGuard
 from .jsonio import atomic_write_json, read_json
 from .runfiles import (
     RunConfig,
+    RunDocuments,
+    RunSummary,
     check_names,
     clean_metrics,
     config_dict,
@@ -37,6 +39,7 @@ from .runfiles import (
     plain,
     tag_list,
 )
+from .viewers import say_where
 from .writer import RunWriter, event_line
 
 logger = logging.getLogger("runicorn")
@@ -48,7 +51,9 @@ class Run:
     """One experiment run. Create it with :func:`runicorn.init`.
 
     Attributes: ``id``, ``project``, ``name``, ``storage_root`` and ``run_dir`` (a ``Path``),
-    ``config`` (a dict-like :class:`RunConfig` saved to config.json on every change).
+    ``config`` (a dict-like :class:`RunConfig` saved to config.json on every change; also
+    ``run.config.lr``), ``summary`` (a :class:`RunSummary`: ``run.summary["best"] = 0.9``,
+    ``run.summary({"best": 0.9})``, both rewrite summary.json at once).
     Use as a context manager to finish it on exit (``failed`` when the block raises).
     """
 
@@ -83,13 +88,13 @@ class Run:
         # reported once per kind and never raised into the training loop (issue #15.2).
         self._disk = DiskGuard(self.run_dir)
         self._disk.attempt("the run directory", lambda: self.run_dir.mkdir(parents=True, exist_ok=True))
+        self._docs = RunDocuments(self.run_dir, self._disk)  # meta.json and status.json
 
         self._pid = os.getpid()
         self._lock = threading.Lock()  # primary-metric state
         self._finish_lock = threading.Lock()  # only ever taken inside lifecycle.critical()
         self._meta_lock = threading.Lock()
         self._summary_lock = threading.Lock()
-        self._docs_lock = threading.Lock()  # meta.json / status.json writes and their retries
         self._closed = False
         self._forked = False
         self._warned_keys: set[str] = set()
@@ -98,7 +103,8 @@ class Run:
         self._best: tuple[Any, int] | None = None
         self._summary: dict[str, Any] = {}
         self._summary_dirty = False
-        self._refused_docs: dict[str, dict[str, Any]] = {}  # whole documents the disk refused
+        self.summary = RunSummary(self)
+        self._held: dict[str, Any] | None = None  # values logged with commit=False, not yet written
         self._console: Any = None
         self._env_thread: threading.Thread | None = None
         self._monitor: Any = None
@@ -116,7 +122,7 @@ class Run:
 
         self._write_meta()
         self._started_at = _time()
-        self._write_doc(layout.STATUS_FILE, {"status": "running", "started_at": self._started_at})
+        self._docs.write(layout.STATUS_FILE, {"status": "running", "started_at": self._started_at})
         old_config = read_json(self.run_dir / layout.CONFIG_FILE) if resuming else None
         initial = dict(old_config) if isinstance(old_config, dict) else {}
         initial.update(config_dict(config))
@@ -128,9 +134,11 @@ class Run:
         self._events = self._writer.events
         self._wake_at = self._writer.wake_at
         self._writer.add_after_drain(self._write_summary_if_dirty)
-        self._writer.add_after_drain(self._retry_refused_docs)
+        self._writer.add_after_drain(self._docs.retry_refused)
+        self._writer.add_after_drain(self.config.save_if_refused)
         lifecycle.register(self)
-        _say_where(self, root_source, resuming)  # before the console capture: not a line of the run's log
+        # Before the console capture starts: the line is not part of the run's log.
+        say_where(self.project, self.name, self.id, self.run_dir, self.storage_root, root_source, resuming)
         if capture_console:
             from .console import ConsoleCapture
 
@@ -159,12 +167,14 @@ class Run:
 
     # ---- logging -------------------------------------------------------------------------
     def log(self, data: Mapping[str, Any] | None = None, *, step: int | None = None, stage: Any = None,
-            **kwargs: Any) -> None:
+            commit: bool | None = None, **kwargs: Any) -> None:
         """Record scalar metrics, e.g. ``run.log({"loss": 0.1, "acc": 0.9}, stage="train")``.
 
         ``global_step`` counts up by one per call starting at 1; pass ``step=`` to set it (later
         calls continue from there). A ``step``/``global_step``/``time`` key in ``data`` is ignored
-        and a ``stage`` key acts like ``stage=``. The call only queues the event: a background
+        and a ``stage`` key acts like ``stage=``. ``commit=False`` holds the values back, as in
+        W&B: they join the next committed call's step (a later value of the same key wins), and
+        finishing the run writes what is still held. The call only queues the event: a background
         thread writes it within ~0.25 s, and every exit path writes what is still queued.
         """
         ts = _time()
@@ -174,6 +184,12 @@ class Run:
             payload = dict(data)  # a copy: the caller may reuse or mutate its dict
             if kwargs:
                 payload.update(kwargs)
+        if commit is False or self._held is not None:
+            if commit is False and stage is not None:
+                payload["stage"] = stage  # held with the values; the committing call's stage= wins
+            payload = self._hold(payload, commit is False)
+            if payload is None:
+                return
         if "stage" in payload:
             value = payload.pop("stage")
             if stage is None:
@@ -210,6 +226,22 @@ class Run:
             self._track_best(payload, gstep)
         if len(self._events) >= self._wake_at:
             self._writer.pressure()
+
+    def _hold(self, payload: dict[str, Any], hold: bool) -> dict[str, Any] | None:
+        # commit=False: keep the values for the next committed call; that call gets them merged
+        # under its own (its keys win). Off the hot path: only taken while something is held.
+        with lifecycle.critical(), self._lock:
+            held = self._held or {}
+            held.update(payload)
+            if hold:
+                self._held = held
+                return None
+            self._held = None
+            return held
+
+    def _commit_held(self) -> None:
+        if self._held is not None and not self._closed:
+            self.log({})
 
     def _jump_to(self, step: Any) -> int:
         try:
@@ -258,9 +290,10 @@ class Run:
         """Save an image under media/ and record an ``image`` event; returns ``media/<file>``
         (``""`` when the disk refused it: reported once on stderr, training goes on).
 
-        ``image``: a file path (copied), PNG/JPEG bytes, a PIL image, or a numpy array (uint8
-        H x W / H x W x 3 / H x W x 4, or floats in 0..1). Arrays are written as PNG, by Pillow
-        when installed, otherwise by a built-in encoder.
+        ``image``: a file path (copied), PNG/JPEG bytes, a PIL image, a matplotlib ``Figure``
+        (rendered to PNG by matplotlib), or a numpy array (uint8 H x W / H x W x 3 / H x W x 4, or
+        floats in 0..1). Arrays are written as PNG, by Pillow when installed, otherwise by a
+        built-in encoder.
         """
         if self._closed:
             self._closed_error()
@@ -310,12 +343,17 @@ class Run:
             self._primary = (str(name), mode)
             self._best = None
 
-    def summary(self, update: Mapping[str, Any]) -> None:
-        """Merge ``update`` into summary.json (rewritten atomically, right away)."""
+    def _merge_summary(self, update: Mapping[str, Any]) -> None:
+        # Behind run.summary(...), run.summary[k] = v and run.summary.update(...) (RunSummary).
         if not isinstance(update, Mapping):
             raise TypeError("summary() takes a mapping, e.g. run.summary({'test_acc': 0.93})")
         with lifecycle.critical(), self._summary_lock:
             self._summary.update({str(k): plain(v) for k, v in update.items()})
+        self._write_summary()
+
+    def _drop_summary(self, key: str) -> None:
+        with lifecycle.critical(), self._summary_lock:
+            del self._summary[key]
         self._write_summary()
 
     def _summary_doc(self) -> dict[str, Any]:
@@ -374,22 +412,7 @@ class Run:
             "tags": self._tags,
             "description": self._description,
         }
-        self._write_doc(layout.META_FILE, meta)
-
-    def _write_doc(self, name: str, doc: dict[str, Any]) -> None:
-        """Replace the run's JSON file ``name``; one the disk refused is written again after later
-        drains, so meta.json and status.json exist once space (or write access) is back."""
-        # critical(): the exit paths write status.json through here, also from a signal handler.
-        with lifecycle.critical(), self._docs_lock:
-            if self._disk.attempt(name, lambda: atomic_write_json(self.run_dir / name, doc)):
-                self._refused_docs.pop(name, None)
-            else:
-                self._refused_docs[name] = doc
-
-    def _retry_refused_docs(self) -> None:
-        for name, doc in list(self._refused_docs.items()):
-            self._write_doc(name, doc)
-        self.config.save_if_refused()
+        self._docs.write(layout.META_FILE, meta)
 
     # ---- artifacts -----------------------------------------------------------------------
     def log_artifact(self, artifact: Any, aliases: Any = ("latest",)) -> int:
@@ -433,6 +456,7 @@ class Run:
             return
         # critical(): a signal arriving meanwhile waits for this to end instead of re-entering it.
         with lifecycle.critical():
+            self._commit_held()  # values held by commit=False become the run's last step
             with self._finish_lock:
                 if self._closed:
                     return
@@ -445,7 +469,7 @@ class Run:
                 if self._env_thread is not None:
                     self._env_thread.join(timeout=5.0)
                 self._writer.close()
-                self._refused_docs.pop(layout.STATUS_FILE, None)  # the final status replaces it
+                self._docs.forget(layout.STATUS_FILE)  # the final status replaces a refused "running"
                 if self._summary_dirty:
                     self._write_summary()
                 current = read_json(self.run_dir / layout.STATUS_FILE)
@@ -455,7 +479,7 @@ class Run:
                     doc["exit_reason"] = exit_reason
                 if error:
                     doc["error"] = error
-                self._write_doc(layout.STATUS_FILE, doc)
+                self._docs.write(layout.STATUS_FILE, doc)
                 if self._uploader is not None:  # the team server gets the final files, within a bound
                     from .sync import finish_timeout
 
@@ -478,6 +502,14 @@ class Run:
                 tee.detach_copy()
         self._writer.detach_after_fork()
 
+    def _record_traceback(self, exc_type: Any, exc: Any, tb: Any) -> None:
+        # With capture_console the printed traceback reaches logs.txt through the tee already.
+        if self._closed or self._console is not None:
+            return
+        import traceback
+
+        self.log_text("".join(traceback.format_exception(exc_type, exc, tb)).rstrip("\n"))
+
     def __enter__(self) -> Run:
         return self
 
@@ -487,27 +519,9 @@ class Run:
         elif issubclass(exc_type, KeyboardInterrupt):
             self._close_for_exit("interrupted", "keyboard_interrupt", None)
         else:
+            self._record_traceback(exc_type, exc, tb)
             self._close_for_exit("failed", "exception", f"{exc_type.__name__}: {exc}"[:2000])
 
     def __repr__(self) -> str:
         return f"<runicorn.Run {self.project}/{self.name}/{self.id}>"
 
-
-def _say_where(run: Run, root_source: str, resuming: bool) -> None:
-    """One line on stderr: where the run is written, why there, and its URL when a viewer on this
-    machine serves that root (issue #19: "where did my runs go?"). ``RUNICORN_QUIET=1`` silences it."""
-    if os.environ.get("RUNICORN_QUIET", "").strip().lower() in ("1", "true", "yes", "on"):
-        return
-    try:
-        from .viewers import viewer_url_for
-
-        url = viewer_url_for(run.storage_root)
-    except Exception:  # a nicety: never a reason for init() to fail
-        url = None
-    where = f"runicorn: {'resuming' if resuming else 'writing'} run {run.project}/{run.name}/{run.id} in {run.run_dir}"
-    why = f" ({describe_source(root_source)})" if root_source != "argument" else ""
-    tail = f"; view it at {url}/runs/{run.id}" if url else "; `runicorn viewer` shows it"
-    try:
-        print(where + why + tail, file=sys.stderr, flush=True)
-    except (OSError, ValueError):  # stderr closed or redirected to a full disk
-        pass

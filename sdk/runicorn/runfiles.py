@@ -14,6 +14,7 @@ from typing import Any
 from . import layout
 from .diskguard import DiskGuard
 from .jsonio import atomic_write_json
+from .lifecycle import critical
 
 logger = logging.getLogger("runicorn")
 
@@ -67,8 +68,97 @@ class RunConfig(MutableMapping):
     def to_dict(self) -> dict[str, Any]:
         return dict(self._data)
 
+    # Attribute access as in W&B and argparse: run.config.lr, run.config.lr = 0.1.
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("_"):
+            raise AttributeError(name)
+        try:
+            return self._data[name]
+        except KeyError:
+            known = ", ".join(map(str, self._data)) or "none"
+            raise AttributeError(f"config has no key {name!r} (keys: {known})") from None
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if name.startswith("_"):
+            object.__setattr__(self, name, value)
+        else:
+            self[name] = value
+
+    def __delattr__(self, name: str) -> None:
+        if name.startswith("_"):
+            object.__delattr__(self, name)
+            return
+        try:
+            del self[name]
+        except KeyError:
+            raise AttributeError(name) from None
+
     def __repr__(self) -> str:
         return f"RunConfig({self._data!r})"
+
+
+class RunDocuments:
+    """meta.json and status.json of a run: replaced atomically; a document the disk refused is
+    written again by :meth:`retry_refused` (after each flush), so both exist once space is back."""
+
+    def __init__(self, run_dir: Path, disk: DiskGuard) -> None:
+        self._run_dir = run_dir
+        self._disk = disk
+        self._lock = threading.Lock()
+        self._refused: dict[str, dict[str, Any]] = {}
+
+    def write(self, name: str, doc: dict[str, Any]) -> None:
+        # critical(): the exit paths write status.json through here, also from a signal handler.
+        with critical(), self._lock:
+            if self._disk.attempt(name, lambda: atomic_write_json(self._run_dir / name, doc)):
+                self._refused.pop(name, None)
+            else:
+                self._refused[name] = doc
+
+    def retry_refused(self) -> None:
+        for name, doc in list(self._refused.items()):
+            self.write(name, doc)
+
+    def forget(self, name: str) -> None:
+        with critical(), self._lock:
+            self._refused.pop(name, None)
+
+
+class RunSummary(MutableMapping):
+    """``run.summary``: summary.json as a mapping that is also callable.
+
+    ``run.summary["test_acc"] = 0.93``, ``run.summary({"test_acc": 0.93})`` and
+    ``run.summary.update(...)`` merge into summary.json, rewritten atomically at once; reading
+    gives the best-metric fields (``best_metric_value`` ...) too.
+    """
+
+    def __init__(self, run: Any) -> None:
+        self._run = run
+
+    def __call__(self, update: Mapping[str, Any]) -> None:
+        self._run._merge_summary(update)
+
+    def __getitem__(self, key: str) -> Any:
+        return self._run._summary_doc()[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self._run._merge_summary({key: value})
+
+    def __delitem__(self, key: str) -> None:
+        self._run._drop_summary(key)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(list(self._run._summary_doc()))
+
+    def __len__(self) -> int:
+        return len(self._run._summary_doc())
+
+    def update(self, *args: Any, **kwargs: Any) -> None:  # type: ignore[override]
+        """Merge keys like ``dict.update`` and write summary.json once."""
+        self._run._merge_summary(dict(*args, **kwargs))
+
+    def __repr__(self) -> str:
+        return f"RunSummary({self._run._summary_doc()!r})"
 
 
 def config_dict(config: Any) -> dict[str, Any]:

@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import atexit
 import os
+import socket
 import sys
 import threading
 import time
 from pathlib import Path
 from typing import Any, Dict, List, Optional
 
-from .config import config_dir
+from .config import SOURCE_ARGUMENT, config_dir, describe_source
 from .jsonio import atomic_write_json, read_json
 
 _lock = threading.Lock()
@@ -34,8 +35,8 @@ def registry_dir() -> Path:
 def announce(url: str, root: os.PathLike[str] | str) -> Optional[Path]:
     """Say that this process serves ``root`` at ``url``; removed again at exit. None if unwritable."""
     path = registry_dir() / f"{os.getpid()}.json"
-    doc = {"pid": os.getpid(), "url": url.rstrip("/"), "storage_root": str(Path(root).resolve()),
-           "started_at": time.time()}
+    doc = {"pid": os.getpid(), "host": socket.gethostname(), "url": url.rstrip("/"),
+           "storage_root": str(Path(root).resolve()), "started_at": time.time()}
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         atomic_write_json(path, doc)
@@ -94,11 +95,14 @@ def live_viewers() -> List[Dict[str, Any]]:
         names = sorted(os.listdir(folder))
     except OSError:
         return []
+    here = socket.gethostname()
     found = []
     for name in names:
         if not name.endswith(".json"):
             continue
         doc = read_json(folder / name)
+        if isinstance(doc, dict) and doc.get("host", here) != here:
+            continue  # a home shared with another machine: its viewers are not ours to judge
         pid = doc.get("pid") if isinstance(doc, dict) else None
         if not isinstance(pid, int) or not isinstance(doc.get("url"), str) or not _alive(pid):
             try:
@@ -117,3 +121,23 @@ def viewer_url_for(root: os.PathLike[str] | str) -> Optional[str]:
         if doc.get("storage_root") == wanted:
             return str(doc["url"])
     return None
+
+
+def say_where(project: str, name: str, run_id: str, run_dir: Path, root: Path, root_source: str,
+              resuming: bool) -> None:
+    """One line on stderr from ``rn.init``: where the run is written, why there, and its URL when
+    a viewer on this machine serves that root (issue #19: "where did my runs go?").
+    ``RUNICORN_QUIET=1`` silences it."""
+    if os.environ.get("RUNICORN_QUIET", "").strip().lower() in ("1", "true", "yes", "on"):
+        return
+    try:
+        url = viewer_url_for(root)
+    except Exception:  # a nicety: never a reason for init() to fail
+        url = None
+    where = f"runicorn: {'resuming' if resuming else 'writing'} run {project}/{name}/{run_id} in {run_dir}"
+    why = f" ({describe_source(root_source)})" if root_source != SOURCE_ARGUMENT else ""
+    tail = f"; view it at {url}/runs/{run_id}" if url else "; `runicorn viewer` shows it"
+    try:
+        print(where + why + tail, file=sys.stderr, flush=True)
+    except (OSError, ValueError):  # stderr closed, or on a full disk
+        pass

@@ -217,11 +217,11 @@ class RunWriter:
         if fd is not None and which in self._torn:
             # After a failed write the tail may still hold a fragment (the cut-back can fail too):
             # close, and let the reopen below repair it.
-            self._torn.discard(which)
             self._fds.pop(which)
             os.close(fd)
             fd = None
         if fd is None:
+            self._torn.discard(which)  # a fresh open repairs the tail anyway
             path = self._paths[which]
             start_on_fresh_line(path, jsonl=which == "events")
             fd = self._fds[which] = os.open(path, _OPEN_FLAGS, 0o644)

@@ -111,6 +111,26 @@ def test_a_viewer_with_an_explicit_root_does_not_follow_the_config(tmp_path: Pat
         user_config.save_user_config({"user_root_dir": ""})
 
 
+def test_after_a_switch_at_run_time_the_viewer_follows_the_config_not_its_start_env(
+        tmp_path: Path, storage_root: Path, db) -> None:  # type: ignore[no-untyped-def]
+    from apps.config import storage_root as served
+    from apps.config.follow import ConfigFollower
+    from apps.runs.storage import get_storage_root, get_storage_source
+
+    # Started with RUNICORN_DIR (the session's), then switched from the Settings page.
+    served.switch_user_root(str(tmp_path / "picked"))
+    follower = ConfigFollower()
+    try:
+        user_config.set_user_root_dir(str(tmp_path / "from-the-cli"))
+        assert follower.check() is True
+        assert (get_storage_root(), get_storage_source()) == ((tmp_path / "from-the-cli").resolve(), "user config")
+        user_config.save_user_config({"user_root_dir": ""})
+        assert follower.check() is False  # not back to RUNICORN_DIR, which the user switched away from
+        assert get_storage_root() == (tmp_path / "from-the-cli").resolve()
+    finally:
+        user_config.save_user_config({"user_root_dir": ""})
+
+
 def test_config_show_names_the_default_and_the_source(tmp_path: Path, user_env: dict[str, str]) -> None:
     proc = _run([sys.executable, "-m", "runicorn", "config", "--show"], tmp_path, user_env)
     assert proc.returncode == 0, proc.stderr

@@ -40,7 +40,8 @@ def test_detection_finds_the_venv_pyenv_and_system_python(client, cid, remote_ho
     assert venv["python_version"] == platform.python_version()
     assert (venv["runicorn_installed"], venv["runicorn_version"], venv["viewer_installed"]) == (
         True, runicorn.__version__, True)
-    assert venv["storage_root"] == str(remote_home / ".runicorn")  # nothing configured there
+    # Nothing configured there and no ~/.runicorn: the SDK's per-user default.
+    assert venv["storage_root"] == str(remote_home / ".local" / "share" / "runicorn" / "runs")
     assert venv["storage_root_source"] == "default"
     assert envs["3.11-test"]["type"] == "pyenv"
     system = [e for e in envs.values() if e["type"] == "system"]

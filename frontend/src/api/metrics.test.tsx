@@ -57,8 +57,8 @@ describe("first look, then the exact answer", () => {
   it("keeps the preview without asking again until it may refine", async () => {
     const urls = viewer(sample);
     const client = new QueryClient();
-    const first = firstMetricQuery(RUN, "loss", false, 700);
-    const final = metricQuery(RUN, "loss", false, 700);
+    const first = firstMetricQuery(RUN, "loss", null, 700);
+    const final = metricQuery(RUN, "loss", null, 700);
 
     const { result, rerender } = renderHook(({ refine }) => useRefined(first, final, { enabled: true, askExact: refine ? "now" : "later" }), {
       wrapper: wrapper(client),
@@ -78,10 +78,10 @@ describe("first look, then the exact answer", () => {
   it("asks for nothing more once the exact answer is known", async () => {
     const urls = viewer(sample);
     const client = new QueryClient();
-    client.setQueryData(metricQuery(RUN, "loss", false, 700).queryKey, exact);
+    client.setQueryData(metricQuery(RUN, "loss", null, 700).queryKey, exact);
 
     const { result } = renderHook(
-      () => useRefined(firstMetricQuery(RUN, "loss", false, 700), metricQuery(RUN, "loss", false, 700), { enabled: true, askExact: "later" }),
+      () => useRefined(firstMetricQuery(RUN, "loss", null, 700), metricQuery(RUN, "loss", null, 700), { enabled: true, askExact: "later" }),
       { wrapper: wrapper(client) },
     );
 
@@ -95,7 +95,7 @@ describe("first look, then the exact answer", () => {
     const client = new QueryClient();
 
     const { result } = renderHook(
-      () => useRefined(firstMetricQuery(RUN, "loss", false, 700), metricQuery(RUN, "loss", false, 700), { enabled: true, askExact: "now" }),
+      () => useRefined(firstMetricQuery(RUN, "loss", null, 700), metricQuery(RUN, "loss", null, 700), { enabled: true, askExact: "now" }),
       { wrapper: wrapper(client) },
     );
 

@@ -62,9 +62,9 @@ export const firstColumnsQuery = (runId: string, epoch = 0) =>
   firstLookOf(metricColumnsQuery(runId, epoch), () => metricsFirstLook(runId, { downsample: 3 }));
 
 /** The first look of `metricQuery`: one metric at about `downsample` points. */
-export const firstMetricQuery = (runId: string, metric: string, withTime: boolean, downsample: number, epoch = 0) =>
-  firstLookOf(metricQuery(runId, metric, withTime, downsample, epoch), () =>
-    metricsFirstLook(runId, { names: withTime ? [metric, "time"] : [metric], downsample }),
+export const firstMetricQuery = (runId: string, metric: string, x: "time" | "epoch" | null, downsample: number, epoch = 0) =>
+  firstLookOf(metricQuery(runId, metric, x, downsample, epoch), () =>
+    metricsFirstLook(runId, { names: x ? [metric, x] : [metric], downsample }),
   );
 
 export interface Refined<T> {

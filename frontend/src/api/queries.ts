@@ -31,10 +31,10 @@ export function chartDownsample(width: number): number {
   return clampDownsample(Math.ceil(Math.max(width, 1) / 100) * 100);
 }
 
-/** One metric of one run at about `downsample` points (with `time` for a time axis). */
-export const metricQuery = (runId: string, metric: string, withTime: boolean, downsample: number, epoch = 0) =>
+/** One metric of one run at about `downsample` points (with `x`, `time` or `epoch`, for such an axis). */
+export const metricQuery = (runId: string, metric: string, x: "time" | "epoch" | null, downsample: number, epoch = 0) =>
   queryOptions({
-    queryKey: ["metric", runId, metric, withTime, downsample, epoch],
-    queryFn: () => api.metricsFast(runId, { names: withTime ? [metric, "time"] : [metric], downsample }),
+    queryKey: ["metric", runId, metric, x, downsample, epoch],
+    queryFn: () => api.metricsFast(runId, { names: x ? [metric, x] : [metric], downsample }),
     staleTime: Infinity,
   });

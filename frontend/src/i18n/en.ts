@@ -303,6 +303,7 @@ export const en = {
     xAxis: "X axis",
     step: "Step",
     time: "Time (s)",
+    epoch: "Epoch",
     smoothing: "Smoothing",
     logScale: "Log scale",
     noMetrics: "No metrics logged yet.",

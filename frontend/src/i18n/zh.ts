@@ -305,6 +305,7 @@ export const zh: Messages = {
     xAxis: "横轴",
     step: "步数",
     time: "时间（秒）",
+    epoch: "轮次",
     smoothing: "平滑",
     logScale: "对数坐标",
     noMetrics: "尚未记录任何指标。",

@@ -42,7 +42,7 @@ export function parseChartDefaults(text: string | null): ChartDefaults {
   const record = value as Record<string, unknown>;
   return {
     smoothing: cleanSmoothing(record.smoothing),
-    xAxis: record.xAxis === "time" ? "time" : "step",
+    xAxis: record.xAxis === "time" || record.xAxis === "epoch" ? record.xAxis : "step",
   };
 }
 

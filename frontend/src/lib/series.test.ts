@@ -1,6 +1,6 @@
 // @vitest-environment node
 import { describe, expect, it } from "vitest";
-import { align, ema, forLog, groupByPrefix, mergeRows, metricNames, pointsFromRows, xy } from "./series";
+import { align, ema, forLog, groupByPrefix, mergeRows, metricNames, pointsFromRows, xColumn, xy } from "./series";
 
 describe("points", () => {
   it("keeps only the rows where the metric has a number", () => {
@@ -13,7 +13,7 @@ describe("points", () => {
       ],
       "loss",
     );
-    expect(p).toEqual({ step: [1, 4], time: [10, 13], value: [1, 0.5] });
+    expect(p).toEqual({ step: [1, 4], time: [10, 13], epoch: [null, null], value: [1, 0.5] });
   });
 
   it("merges live rows by step: appends, replaces and inserts in order", () => {
@@ -25,9 +25,19 @@ describe("points", () => {
   });
 
   it("measures time from the run's start and drops points without a time", () => {
-    const p = { step: [1, 2, 3], time: [100, null, 103], value: [1, 2, 3] };
+    const p = { step: [1, 2, 3], time: [100, null, 103], epoch: [null, null, null], value: [1, 2, 3] };
     expect(xy(p, "time", 100)).toEqual({ x: [0, 3], y: [1, 3] });
     expect(xy(p, "step", 100)).toEqual({ x: [1, 2, 3], y: [1, 2, 3] });
+  });
+
+  it("draws by the logged epoch, keeps epoch as a chart, and asks for its column", () => {
+    const p = pointsFromRows(
+      [{ global_step: 1, loss: 3, epoch: 0 }, { global_step: 2, loss: 2 }, { global_step: 3, loss: 1, epoch: 1 }],
+      "loss",
+    );
+    expect(xy(p, "epoch", 100)).toEqual({ x: [0, 1], y: [3, 1] });
+    expect(metricNames(["loss", "epoch", "global_step", "time"], [])).toEqual(["loss", "epoch"]);
+    expect([xColumn("step"), xColumn("time"), xColumn("epoch")]).toEqual([null, "time", "epoch"]);
   });
 });
 

@@ -4,18 +4,22 @@
  */
 import type { MetricRow } from "../api/types";
 
-/** Points where the metric has a value, ordered by step; `time` is the event's Unix time. */
+/**
+ * Points where the metric has a value, ordered by step; `time` is the event's Unix time, `epoch`
+ * the `epoch` the script logged with it (when the row carries one).
+ */
 export interface Points {
   step: number[];
   time: (number | null)[];
+  epoch: (number | null)[];
   value: number[];
 }
 
-/** Keys of a metrics row that are bookkeeping, never a chart of their own. */
-export const NOT_METRICS = new Set(["global_step", "step", "time", "stage", "epoch"]);
+/** Keys of a metrics row that are bookkeeping, never a chart of their own (`epoch` is a chart too). */
+export const NOT_METRICS = new Set(["global_step", "step", "time", "stage"]);
 
 export function emptyPoints(): Points {
-  return { step: [], time: [], value: [] };
+  return { step: [], time: [], epoch: [], value: [] };
 }
 
 function numberOr(value: unknown): number | null {
@@ -52,11 +56,13 @@ export function mergeRows(points: Points, rows: readonly MetricRow[], metric: st
     const step = numberOr(row.global_step);
     if (value === null || step === null) continue;
     const time = numberOr(row.time);
+    const epoch = numberOr(row.epoch);
     const n = points.step.length;
     changed += 1;
     if (n === 0 || step > (points.step[n - 1] as number)) {
       points.step.push(step);
       points.time.push(time);
+      points.epoch.push(epoch);
       points.value.push(value);
       continue;
     }
@@ -64,9 +70,11 @@ export function mergeRows(points: Points, rows: readonly MetricRow[], metric: st
     if (points.step[at] === step) {
       points.value[at] = value;
       points.time[at] = time;
+      points.epoch[at] = epoch;
     } else {
       points.step.splice(at, 0, step);
       points.time.splice(at, 0, time);
+      points.epoch.splice(at, 0, epoch);
       points.value.splice(at, 0, value);
     }
   }
@@ -89,17 +97,27 @@ export function ema(values: readonly (number | null)[], weight: number): (number
   });
 }
 
-export type XMode = "step" | "time";
+export type XMode = "step" | "time" | "epoch";
 
-/** x and y columns for a chart: by step, or by seconds since `t0` (points without a time dropped). */
+/** The column a chart asks for beside its metric to draw its x axis (none for steps). */
+export function xColumn(mode: XMode): "time" | "epoch" | null {
+  return mode === "step" ? null : mode;
+}
+
+/**
+ * x and y columns for a chart: by step, by seconds since `t0`, or by the logged epoch (points
+ * without a time / an epoch dropped).
+ */
 export function xy(points: Points, mode: XMode, t0: number): { x: number[]; y: number[] } {
   if (mode === "step") return { x: points.step, y: points.value };
+  const source = mode === "time" ? points.time : points.epoch;
+  const offset = mode === "time" ? t0 : 0;
   const x: number[] = [];
   const y: number[] = [];
   for (let i = 0; i < points.step.length; i++) {
-    const t = points.time[i];
-    if (t === null || t === undefined) continue;
-    x.push(t - t0);
+    const v = source[i];
+    if (v === null || v === undefined) continue;
+    x.push(v - offset);
     y.push(points.value[i] as number);
   }
   return { x, y };

@@ -141,12 +141,22 @@ class Artifact:
         return list(self.manifest["files"]) if self.manifest else []
 
     def download(self, target: Optional[PathLike] = None) -> Path:
-        """Copy this version's files into ``target`` (default: a new temporary directory),
-        verifying each file's size and sha256; raises ``ArtifactCorrupted`` on a mismatch."""
+        """Copy this version's files into ``target``, verifying each file's size and sha256
+        (``ArtifactCorrupted`` on a mismatch); returns the directory.
+
+        Without ``target`` the files go into the per-user download cache, keyed by the version's
+        digest: a later ``download()`` of the same version (by any run) returns the same folder
+        without copying again. The cache is bounded and cleaned (:mod:`runicorn.artifacts.cache`).
+        Treat a cached folder as read-only; pass ``target`` for a copy of your own.
+        """
         from .store import download  # late: store imports this module
 
         if self.version is None or self.storage_root is None:
             raise RuntimeError(f"artifact {self.name} is not stored yet: log it or get it with use_artifact()")
+        if target is None:
+            from .cache import fetch
+
+            return fetch(self.storage_root, self.type, self.name, self.version)
         return download(self.storage_root, self.type, self.name, self.version, target)
 
     def file_path(self, member: str) -> Path:

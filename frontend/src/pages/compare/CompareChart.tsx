@@ -28,7 +28,7 @@ export function CompareChart({ metric, runs, smoothing, logY }: Props) {
   const downsample = chartDownsample(width);
   const having = runs.filter((r) => r.metrics.has(metric));
   const results = useQueries({
-    queries: having.map((run) => ({ ...metricQuery(run.id, metric, false, downsample), enabled: visible && width > 0 })),
+    queries: having.map((run) => ({ ...metricQuery(run.id, metric, null, downsample), enabled: visible && width > 0 })),
   });
   const ready = results.length > 0 && results.every((r) => r.data);
   const stamp = results.map((r) => r.dataUpdatedAt).join(",");

@@ -9,7 +9,7 @@ import { chartDownsample, metricQuery } from "../../api/queries";
 import { UPlotChart, type ChartSeries } from "../../components/UPlotChart";
 import { downloadText, safeFileName, toCsv } from "../../lib/csv";
 import { formatNumber } from "../../lib/format";
-import { align, ema, forLog, mergeRows, pointsFromRows, xy, type Points, type XMode } from "../../lib/series";
+import { align, ema, forLog, mergeRows, pointsFromRows, xColumn, xy, type Points, type XMode } from "../../lib/series";
 import { useInView, useWidth } from "../../lib/useInView";
 import type { LiveStore } from "./liveMetrics";
 
@@ -74,7 +74,8 @@ interface SourceState {
 function MetricSource(props: {
   runId: string;
   metric: string;
-  withTime: boolean;
+  /** The column drawn on the x axis beside the metric (none for steps). */
+  x: "time" | "epoch" | null;
   downsample: number;
   enabled: boolean;
   refine: boolean;
@@ -82,15 +83,15 @@ function MetricSource(props: {
   live: LiveStore;
   onChange: (metric: string, state: SourceState) => void;
 }) {
-  const { runId, metric, withTime, downsample, live, zoom, onChange } = props;
-  const names = withTime ? [metric, "time"] : [metric];
+  const { runId, metric, x, downsample, live, zoom, onChange } = props;
+  const names = x ? [metric, x] : [metric];
   const base = useRefined(
-    firstMetricQuery(runId, metric, withTime, downsample, live.epoch),
-    metricQuery(runId, metric, withTime, downsample, live.epoch),
+    firstMetricQuery(runId, metric, x, downsample, live.epoch),
+    metricQuery(runId, metric, x, downsample, live.epoch),
     { enabled: props.enabled, askExact: props.refine ? "now" : "later" },
   );
   const zoomed = useQuery({
-    queryKey: ["metric-zoom", runId, metric, withTime, downsample, zoom],
+    queryKey: ["metric-zoom", runId, metric, x, downsample, zoom],
     queryFn: () => api.metricsFast(runId, { names, downsample, stepRange: zoom ?? undefined }),
     enabled: zoom !== null && props.enabled,
     staleTime: Infinity,
@@ -138,7 +139,8 @@ export function MetricChart({ runId, chartId, metrics, colors, settings, live, r
   const { mode, smoothing, logY, t0, hasTime } = settings;
   // Whole hundreds, so a resize by a few pixels does not fetch again.
   const downsample = chartDownsample(width);
-  const withTime = mode === "time" && hasTime;
+  // MetricsTab offers only an axis the run has, so the mode's column comes with the metric.
+  const x = xColumn(mode === "time" && !hasTime ? "step" : mode);
   const [sources, setSources] = useState<Record<string, SourceState>>({});
   const onChange = useCallback((metric: string, state: SourceState) => setSources((s) => ({ ...s, [metric]: state })), []);
 
@@ -179,7 +181,7 @@ export function MetricChart({ runId, chartId, metrics, colors, settings, live, r
           key={metric}
           runId={runId}
           metric={metric}
-          withTime={withTime}
+          x={x}
           downsample={downsample}
           enabled={visible && width > 0}
           refine={refine}

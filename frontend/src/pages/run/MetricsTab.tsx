@@ -86,7 +86,9 @@ export function MetricsTab({ run, live }: { run: RunDetail; live: LiveStore }) {
   const plans = useMemo(() => planCharts(names, current), [names, current]);
   const shown = visibleCharts(plans, current);
   const hasTime = allColumns.includes("time");
-  const settings: ChartSettings = { mode: hasTime ? mode : "step", smoothing, logY, t0: run.started_at ?? run.created_time ?? 0, hasTime };
+  const hasEpoch = allColumns.includes("epoch");
+  const usable = (mode === "time" && hasTime) || (mode === "epoch" && hasEpoch) ? mode : "step";
+  const settings: ChartSettings = { mode: usable, smoothing, logY, t0: run.started_at ?? run.created_time ?? 0, hasTime };
   // System telemetry is plotted against time, whatever the user metrics use.
   const systemSettings: ChartSettings = { ...settings, mode: hasTime ? "time" : "step" };
 
@@ -130,6 +132,7 @@ export function MetricsTab({ run, live }: { run: RunDetail; live: LiveStore }) {
             data={[
               { value: "step", label: t("run.step") },
               { value: "time", label: t("run.time"), disabled: !hasTime },
+              { value: "epoch", label: t("run.epoch"), disabled: !hasEpoch },
             ]}
             data-testid="x-mode"
           />

@@ -17,7 +17,7 @@ export interface RunLayout {
   /** Metrics that differ only by their stage prefix share a chart. */
   groupStages: boolean;
   smoothing: number | null;
-  xAxis: "step" | "time" | null;
+  xAxis: "step" | "time" | "epoch" | null;
 }
 
 export const DEFAULT_LAYOUT: RunLayout = { order: [], hidden: [], pinned: [], groupStages: true, smoothing: null, xAxis: null };
@@ -113,7 +113,7 @@ export function readLayout(value: JsonValue | null | undefined): RunLayout {
     pinned: strings(value.pinned),
     groupStages: typeof value.groupStages === "boolean" ? value.groupStages : true,
     smoothing,
-    xAxis: value.xAxis === "step" || value.xAxis === "time" ? value.xAxis : null,
+    xAxis: value.xAxis === "step" || value.xAxis === "time" || value.xAxis === "epoch" ? value.xAxis : null,
   };
 }
 

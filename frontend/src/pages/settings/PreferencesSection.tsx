@@ -82,6 +82,7 @@ export function ChartDefaultsSection() {
           data={[
             { value: "step", label: t("run.step") },
             { value: "time", label: t("run.time") },
+            { value: "epoch", label: t("run.epoch") },
           ]}
           data-testid="default-x-axis"
         />
