@@ -123,3 +123,23 @@ def test_a_malformed_server_url_is_reported_and_training_goes_on(tmp_path, caplo
 
     assert "server URL must look like https://runicorn.example:8443, got 'ftp://example'" in caplog.text
     assert not (run.run_dir / ".runicorn_sync.json").exists()
+
+
+def test_a_kept_alive_connection_the_server_closed_is_not_an_outage(viewer, tmp_path):
+    from .proxy import Proxy
+
+    run_dir = local_run(tmp_path, "20250101_000000_a00003", 5)
+    proxy = Proxy([viewer.url]).start()
+    uploader = RunUploader(run_dir, proxy.url, None)
+    catch_up(uploader)
+    proxy.stop()  # closes the uploader's idle connection, as a server's keep-alive timeout does
+    proxy = Proxy([viewer.url], port=proxy.port).start()
+    try:
+        with open(run_dir / "events.jsonl", "ab") as fh:
+            fh.write(LINE % 5)
+
+        uploader.step(final=True)  # no Unreachable: one retry on a fresh connection
+
+        assert served(viewer, run_dir) == (run_dir / "events.jsonl").read_bytes()
+    finally:
+        proxy.stop()

@@ -345,8 +345,8 @@ class BackgroundUploader(threading.Thread):
         self._done.wait(timeout)
         up = self.uploader
         if not self._done.is_set():
+            # The thread goes on trying while the process lives (and saves its state when caught up).
             up._warn(f"{up.pending_bytes()} bytes of run {up.run_id} are not on {up.server} yet after {timeout:g} s; "
                      f"`runicorn sync {up.run_dir}` uploads the rest")
-            up.save()
             return False
         return up.caught_up
