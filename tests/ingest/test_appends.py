@@ -136,3 +136,14 @@ def test_broken_gzip_gets_400(up):
                                  content_type="application/octet-stream", HTTP_CONTENT_ENCODING="gzip")
 
     assert response.status_code == 400 and "not valid gzip" in response.json()["detail"]
+
+
+def test_an_append_never_follows_a_symlink_out_of_the_root(up, run_path, tmp_path):
+    outside = tmp_path / "outside.txt"
+    outside.write_bytes(b"")
+    (run_path / "logs.txt").symlink_to(outside)
+
+    response = up.append(b"10:00:00 | x\n", 0, file="logs.txt")
+
+    assert response.status_code == 409
+    assert outside.read_bytes() == b""

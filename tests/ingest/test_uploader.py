@@ -143,3 +143,32 @@ def test_a_kept_alive_connection_the_server_closed_is_not_an_outage(viewer, tmp_
         assert served(viewer, run_dir) == (run_dir / "events.jsonl").read_bytes()
     finally:
         proxy.stop()
+
+
+def test_sync_watch_follows_a_root_until_interrupted(viewer, tmp_path):
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    from tests.fixtures.live_server import wait_until
+
+    run_dir = local_run(tmp_path, "20250101_000000_a00004", 10)
+    watcher = subprocess.Popen([sys.executable, "-m", "runicorn", "sync", str(tmp_path), "--server", viewer.url,
+                                "--watch", "--interval", "0.5"], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                               text=True)
+    try:
+        wait_until(lambda: served(viewer, run_dir) == (run_dir / "events.jsonl").read_bytes(), timeout=30)
+        with open(run_dir / "events.jsonl", "ab") as fh:
+            fh.write(LINE % 10)
+        wait_until(lambda: served(viewer, run_dir).count(b"\n") == 11, timeout=30)
+        time.sleep(0.2)
+        failure = None
+    except AssertionError as exc:
+        failure = exc
+    finally:
+        watcher.send_signal(signal.SIGINT)
+        out, err = watcher.communicate(timeout=30)
+    assert failure is None, (failure, out, err, served(viewer, run_dir)[-300:])
+    assert watcher.returncode == 0, err
+    assert "uploaded 1 runs" in err
