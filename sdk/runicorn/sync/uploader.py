@@ -285,6 +285,7 @@ class BackgroundUploader(threading.Thread):
     def run(self) -> None:
         up = self.uploader
         last_save = 0.0
+        up.save()  # names the server in the run directory at once: `runicorn sync` finds it even if nothing got through
         try:
             while True:
                 started = time.monotonic()
