@@ -176,20 +176,33 @@ def test_rows_and_log_lines_reach_websocket_clients_within_a_second(team, tmp_pa
     assert p95 <= 1.0, (sorted(row_delays), sorted(line_delays))
 
 
-def _restart(team: Team, index: int) -> None:
-    viewer = start_viewer(team.root, team.workdir, team.env)
+def _restart(team: Team, index: int, failures: list[BaseException]) -> None:
+    try:
+        viewer = start_viewer(team.root, team.workdir, team.env)
+    except BaseException as exc:  # re-raised by the test
+        failures.append(exc)
+        return
     team.viewers[index] = viewer
     team.proxy.upstreams[index] = viewer.url
 
 
 def test_killing_the_server_five_times_loses_and_doubles_no_line(team, tmp_path):
-    process, run_dir = start_job(job_env(team, tmp_path / "job-root"), "--rows", "200000", "--rate", "12000")
+    process, run_dir = start_job(job_env(team, tmp_path / "job-root"), "--rows", "200000", "--rate", "20000")
+    restarts: dict[int, threading.Thread] = {}
+    failures: list[BaseException] = []
     for kill in range(5):
-        time.sleep(0.8)
         victim = kill % 2
+        if victim in restarts:
+            restarts.pop(victim).join()  # up again before it is killed again
+        time.sleep(1.0)
         team.viewers[victim].process.send_signal(signal.SIGKILL)
         team.viewers[victim].process.wait()
-        _restart(team, victim)
+        # Restarted in the background: meanwhile the other process is killed too, a real outage.
+        restarts[victim] = threading.Thread(target=_restart, args=(team, victim, failures))
+        restarts[victim].start()
+    for thread in restarts.values():
+        thread.join()
+    assert not failures, failures
     err = finish_job(process)
 
     local = (run_dir / "events.jsonl").read_bytes()
