@@ -172,3 +172,30 @@ def test_sync_watch_follows_a_root_until_interrupted(viewer, tmp_path):
     assert failure is None, (failure, out, err, served(viewer, run_dir)[-300:])
     assert watcher.returncode == 0, err
     assert "uploaded 1 runs" in err
+
+
+def test_a_second_sigterm_ends_the_wait_for_an_unreachable_server(tmp_path):
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    from tests.team.services import REPO
+
+    env = {**os.environ, "RUNICORN_DIR": str(tmp_path), "RUNICORN_SERVER_URL": f"http://127.0.0.1:{free_port()}",
+           "RUNICORN_SYNC_FINISH_TIMEOUT": "120"}
+    args = ["--rows", "10", "--live", str(tmp_path / "never")]  # logs, then waits for a file that never comes
+    job = subprocess.Popen([sys.executable, "-m", "tests.ingest.jobs", *args],
+                           cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    run_dir = Path(job.stdout.readline()[4:].strip())  # type: ignore[union-attr]
+    job.send_signal(signal.SIGTERM)  # finish() now waits for the upload (up to 120 s)
+    deadline = time.monotonic() + 30
+    while json.loads((run_dir / "status.json").read_text())["status"] == "running":
+        assert time.monotonic() < deadline, "the first SIGTERM never finished the run"
+        time.sleep(0.1)
+
+    job.send_signal(signal.SIGTERM)
+
+    assert job.wait(timeout=30) == -signal.SIGTERM  # long before the 120 s
+    assert json.loads((run_dir / "status.json").read_text())["status"] == "interrupted"
