@@ -68,7 +68,15 @@ def do_append(path: Path, file_name: str, offset: int, chunk: bytes) -> dict[str
 
     Answers ``{"length": <file length now>, "written": <new bytes>}``.
     """
-    fd = os.open(path / file_name, os.O_RDWR | os.O_CREAT | getattr(os, "O_CLOEXEC", 0), 0o666)
+    # O_NOFOLLOW: a symlink planted in a run directory must not redirect appends out of the root.
+    flags = os.O_RDWR | os.O_CREAT | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_NOFOLLOW", 0)
+    try:
+        fd = os.open(path / file_name, flags, 0o666)
+    except OSError as exc:
+        if os.path.islink(path / file_name):
+            raise conflict(f"{file_name} of this run is a symbolic link on the server; refusing to follow it",
+                           length=0) from None
+        raise exc
     try:
         length = os.fstat(fd).st_size
         if offset > length:

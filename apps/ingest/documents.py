@@ -89,9 +89,9 @@ def do_put_media(path: Path, file_name: str, body: bytes) -> tuple[dict[str, Any
     try:
         with open(tmp, "xb") as fh:
             fh.write(body)
-        os.link(tmp, target)  # never replaces: a concurrent writer's file stays
+        os.link(tmp, target)  # never replaces: whatever is there stays
     except FileExistsError:
-        return do_put_media(path, file_name, body)
+        raise conflict(f"{layout.MEDIA_DIR}/{file_name} already exists and is not a plain file") from None
     finally:
         try:
             os.unlink(tmp)

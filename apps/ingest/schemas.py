@@ -27,6 +27,8 @@ FORBIDDEN = _err("Another member's run (members write only to runs they created)
                  "machine to a viewer without accounts",
                  {"detail": f"Run {EXAMPLE_ID} was created by otto; members write only to runs they created "
                             "(an admin may write anywhere)."})
+UNAUTHENTICATED = _err("Team profile: no API token or session was sent",
+                       {"detail": "Authentication credentials were not provided."})
 UNDECLARED = _err("The run was not declared", {"detail": f"Run {EXAMPLE_ID} is not declared on this server; "
                                                          "POST /api/ingest/runs first"})
 TOO_LARGE = _err("The body (inflated) is over the limit", {"detail": "Request body is larger than 33554432 bytes "
@@ -49,7 +51,8 @@ declare_run = extend_schema(
     request={"application/json": obj(("project", "name", "run_id"), project=STR, name=STR, run_id=RUN_ID)},
     examples=[OpenApiExample("declare", {"project": "vision", "name": "resnet50", "run_id": EXAMPLE_ID},
                              request_only=True)],
-    responses={201: OpenApiResponse(STATE, "Declared now", [OpenApiExample("new", STATE_EXAMPLE)]),
+    responses={401: UNAUTHENTICATED,
+               201: OpenApiResponse(STATE, "Declared now", [OpenApiExample("new", STATE_EXAMPLE)]),
                200: OpenApiResponse(STATE, "Declared before: what the server holds, to resume from"),
                400: BAD, 403: FORBIDDEN, 409: _err("The id is declared with another project or name",
                                                    {"detail": f"Run {EXAMPLE_ID} is declared as a/b, not c/d"}),
@@ -59,7 +62,8 @@ declare_run = extend_schema(
 run_state = extend_schema(
     summary="What the server holds of a run: append lengths, document digests, media, artifact versions",
     tags=TAGS, parameters=[RUN_PARAM],
-    responses={200: OpenApiResponse(STATE, "The run's state", [OpenApiExample("state", STATE_EXAMPLE)]),
+    responses={401: UNAUTHENTICATED,
+               200: OpenApiResponse(STATE, "The run's state", [OpenApiExample("state", STATE_EXAMPLE)]),
                400: BAD, 403: FORBIDDEN, 404: UNDECLARED},
 )
 
@@ -76,7 +80,7 @@ append = extend_schema(
                 OpenApiParameter("offset", {"type": "integer", "minimum": 0}, OpenApiParameter.QUERY, required=True,
                                  description="Where the chunk starts in the file"), GZIP],
     request={"application/octet-stream": BINARY},
-    responses={
+    responses={401: UNAUTHENTICATED,
         200: OpenApiResponse(obj(("length", "written"), length=INT, written=INT, lines=INT),
                              "Appended (or already held)",
                              [OpenApiExample("appended", {"length": 18427, "written": 193, "lines": 1})]),
@@ -104,7 +108,8 @@ document = extend_schema(
                              request_only=True)],
     description="Stored byte for byte, except that artifacts_created.json is rewritten to name this server's "
                 "version numbers where they differ from the job's.",
-    responses={200: OpenApiResponse(obj(("file", "bytes", "sha256"), file=STR, bytes=INT, sha256=STR), "Replaced"),
+    responses={401: UNAUTHENTICATED,
+               200: OpenApiResponse(obj(("file", "bytes", "sha256"), file=STR, bytes=INT, sha256=STR), "Replaced"),
                400: BAD, 403: FORBIDDEN, 404: UNDECLARED, 413: TOO_LARGE},
 )
 
@@ -113,7 +118,8 @@ media = extend_schema(
     parameters=[RUN_PARAM, OpenApiParameter("file_name", str, OpenApiParameter.PATH,
                                             description="A plain file name below media/"), GZIP],
     request={"application/octet-stream": BINARY},
-    responses={201: OpenApiResponse(obj(("file", "bytes", "sha256"), file=STR, bytes=INT, sha256=STR), "Stored"),
+    responses={401: UNAUTHENTICATED,
+               201: OpenApiResponse(obj(("file", "bytes", "sha256"), file=STR, bytes=INT, sha256=STR), "Stored"),
                200: OpenApiResponse(obj(("file",), file=STR), "Already held, same bytes"),
                400: BAD, 403: FORBIDDEN, 404: UNDECLARED,
                409: _err("A file of that name holds other bytes", {"detail": "media/a.png already holds other content; "
@@ -135,7 +141,8 @@ artifact_version = extend_schema(
                     '"total_size": 4, "total_files": 1, "total_references": 0, "created_at": 1736840000.0}',
         "metadata": {"description": "weights", "tags": ["best"], "metadata": {"acc": 0.94}, "aliases": ["latest"]},
     }, request_only=True)],
-    responses={201: OpenApiResponse(obj(("type", "name", "version"), type=STR, name=STR, version=INT),
+    responses={401: UNAUTHENTICATED,
+               201: OpenApiResponse(obj(("type", "name", "version"), type=STR, name=STR, version=INT),
                                     "Created", [OpenApiExample("created", {"type": "model", "name": "resnet50-weights",
                                                                            "version": 4})]),
                200: OpenApiResponse(obj(("version",), version=INT), "Recorded before (a retry)"),
@@ -150,14 +157,16 @@ DIGEST_PARAM = OpenApiParameter("digest", DIGEST, OpenApiParameter.PATH, descrip
 
 blob_exists = extend_schema(
     summary="Whether the server holds a blob (GET or HEAD)", tags=TAGS, parameters=[DIGEST_PARAM],
-    responses={200: OpenApiResponse(obj(("sha256", "size"), sha256=STR, size=INT), "Held"),
+    responses={401: UNAUTHENTICATED,
+               200: OpenApiResponse(obj(("sha256", "size"), sha256=STR, size=INT), "Held"),
                400: BAD, 404: _err("Not held", {"detail": "Blob 9f86... is not on this server"})},
 )
 
 blob_put = extend_schema(
     summary="Upload a blob (content-addressed); its digest is verified before it is stored", tags=TAGS,
     parameters=[DIGEST_PARAM, GZIP], request={"application/octet-stream": BINARY},
-    responses={201: OpenApiResponse(obj(("sha256", "size", "stored"), sha256=STR, size=INT, stored=BOOL), "Stored"),
+    responses={401: UNAUTHENTICATED,
+               201: OpenApiResponse(obj(("sha256", "size", "stored"), sha256=STR, size=INT, stored=BOOL), "Stored"),
                200: OpenApiResponse(obj(("sha256", "size", "stored"), sha256=STR, size=INT, stored=BOOL),
                                     "Held already"),
                400: _err("The bytes have another digest; nothing was stored",
@@ -168,7 +177,8 @@ blob_put = extend_schema(
 blobs_missing = extend_schema(
     summary="Which of these blobs the server lacks (one request instead of one HEAD per file)", tags=TAGS,
     request={"application/json": obj(("digests",), digests={"type": "array", "items": DIGEST, "maxItems": 1000})},
-    responses={200: OpenApiResponse(obj(("missing",), missing={"type": "array", "items": STR}), "The missing ones",
+    responses={401: UNAUTHENTICATED,
+               200: OpenApiResponse(obj(("missing",), missing={"type": "array", "items": STR}), "The missing ones",
                                     [OpenApiExample("one", {"missing": [DIGEST["example"]]})]),
                400: BAD, 413: TOO_LARGE},
 )

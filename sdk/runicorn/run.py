@@ -480,16 +480,19 @@ class Run:
                 if error:
                     doc["error"] = error
                 self._docs.write(layout.STATUS_FILE, doc)
-                if self._uploader is not None:  # the team server gets the final files, within a bound
-                    from .sync import finish_timeout
-
-                    self._uploader.finish(finish_timeout())
             except OSError as exc:
                 # Anything else the disk refused on the way out: tracking must not crash training.
                 self._disk.failed("the run's last files", exc)
             finally:
                 lifecycle.unregister(self)
                 lifecycle.forget_active(self)
+        uploader, self._uploader = self._uploader, None
+        if uploader is not None:
+            # The team server gets the final files, within a bound; outside critical() so that a
+            # second Ctrl-C ends the wait (what is left stays local for `runicorn sync`).
+            from .sync import finish_timeout
+
+            uploader.finish(finish_timeout())
 
     def _detach_after_fork(self) -> None:
         self._closed = True

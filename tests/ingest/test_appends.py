@@ -147,3 +147,14 @@ def test_a_line_nested_too_deeply_is_refused_and_nothing_is_written(up, run_path
 
     assert response.status_code == 400
     assert not (run_path / "events.jsonl").exists() or (run_path / "events.jsonl").read_bytes() == b""
+
+
+def test_an_append_never_follows_a_symlink_out_of_the_root(up, run_path, tmp_path):
+    outside = tmp_path / "outside.txt"
+    outside.write_bytes(b"")
+    (run_path / "logs.txt").symlink_to(outside)
+
+    response = up.append(b"10:00:00 | x\n", 0, file="logs.txt")
+
+    assert response.status_code == 409
+    assert outside.read_bytes() == b""

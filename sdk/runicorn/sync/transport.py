@@ -91,18 +91,31 @@ class Connection:
             if compress and len(body) >= GZIP_MIN:
                 body = gzip_bytes(body)
                 headers["Content-Encoding"] = "gzip"
-        url = self._prefix + path
-        try:
-            conn = self._connection()
-            conn.request(method, url, body=body, headers=headers)
-            response = conn.getresponse()
-            raw = response.read()
-        except (OSError, http.client.HTTPException, socket.timeout) as exc:
-            self.close()
-            raise Unreachable(f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__) from None
+        response, raw = self._exchange(method, self._prefix + path, body, headers)
         if body is not None:
             self.bytes_sent += len(body)
         return self._answer(response, raw, ok_statuses)
+
+    def _exchange(self, method: str, url: str, body: Any,
+                  headers: Dict[str, str]) -> Tuple[http.client.HTTPResponse, bytes]:
+        # A kept-alive connection the server closed while idle fails on its next use: that is not
+        # the server being down, so one retry on a fresh connection comes first (every ingest
+        # request is safe to repeat).
+        for attempt in (1, 2):
+            reused = self._conn is not None
+            try:
+                conn = self._connection()
+                conn.request(method, url, body=body, headers=headers)
+                response = conn.getresponse()
+                return response, response.read()
+            except (OSError, http.client.HTTPException) as exc:
+                self.close()
+                if reused and attempt == 1 and not isinstance(exc, socket.timeout):
+                    if hasattr(body, "seek"):
+                        body.seek(0)
+                    continue
+                raise Unreachable(f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__) from None
+        raise AssertionError("unreachable")
 
     def _answer(self, response: http.client.HTTPResponse, raw: bytes,
                 ok_statuses: Tuple[int, ...]) -> Tuple[int, Dict[str, Any]]:
@@ -125,14 +138,7 @@ class Connection:
     def upload_file(self, method: str, path: str, fh: Any, size: int) -> Tuple[int, Dict[str, Any]]:
         """Stream an open file as the body (artifact blobs can be far larger than memory)."""
         headers = {**self._headers, "Content-Type": "application/octet-stream", "Content-Length": str(size)}
-        try:
-            conn = self._connection()
-            conn.request(method, self._prefix + path, body=fh, headers=headers)
-            response = conn.getresponse()
-            raw = response.read()
-        except (OSError, http.client.HTTPException, socket.timeout) as exc:
-            self.close()
-            raise Unreachable(f"{type(exc).__name__}: {exc}") from None
+        response, raw = self._exchange(method, self._prefix + path, fh, headers)
         self.bytes_sent += size
         return self._answer(response, raw, ())
 

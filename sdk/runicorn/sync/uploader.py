@@ -52,6 +52,7 @@ class RunUploader:
         self.max_chunk = MAX_CHUNK
         self._seen: Dict[str, Tuple[int, int, int]] = {}  # document -> stat when last sent
         self._blocked: Set[str] = set()  # files a permanent error stopped (kept local, warned once)
+        self._signature: Dict[str, object] = {}  # the files as the last pass found them
         self._warn = warn or (lambda message: print(f"runicorn: {message}", file=sys.stderr, flush=True))
 
     @property
@@ -78,6 +79,9 @@ class RunUploader:
         :attr:`caught_up`."""
         if not self.declared:
             self.declare()
+        # Taken before reading anything: a file that grows during this pass then differs from the
+        # signature saved for it, so `runicorn sync` never skips bytes written meanwhile.
+        signature = state_file.signature(self.run_dir)
         deadline = time.monotonic() + budget
         pending = False
         sent = False
@@ -92,6 +96,7 @@ class RunUploader:
         sent |= self._artifacts()
         sent |= self._document(layout.STATUS_FILE)
         self.caught_up = not pending and self._documents_current()
+        self._signature = signature
         return sent
 
     def _documents_current(self) -> bool:
@@ -235,7 +240,7 @@ class RunUploader:
     def save(self) -> None:
         """Record what the server holds; when caught up, also the files' signature (``sync`` skips)."""
         if self.caught_up and not self._blocked:
-            self.state.signature = state_file.signature(self.run_dir)
+            self.state.signature = self._signature
             self.state.complete = state_file.is_final(self.run_dir)
         else:
             self.state.complete = False
@@ -280,6 +285,7 @@ class BackgroundUploader(threading.Thread):
     def run(self) -> None:
         up = self.uploader
         last_save = 0.0
+        up.save()  # names the server in the run directory at once: `runicorn sync` finds it even if nothing got through
         try:
             while True:
                 started = time.monotonic()
@@ -345,8 +351,8 @@ class BackgroundUploader(threading.Thread):
         self._done.wait(timeout)
         up = self.uploader
         if not self._done.is_set():
+            # The thread goes on trying while the process lives (and saves its state when caught up).
             up._warn(f"{up.pending_bytes()} bytes of run {up.run_id} are not on {up.server} yet after {timeout:g} s; "
                      f"`runicorn sync {up.run_dir}` uploads the rest")
-            up.save()
             return False
         return up.caught_up
