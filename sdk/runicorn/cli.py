@@ -52,6 +52,9 @@ def build_parser() -> argparse.ArgumentParser:
     from .importers.cli import add_parser as add_import_parser
 
     add_import_parser(sub)
+    from .archives.cli import add_export_parser
+
+    add_export_parser(sub)
     return parser
 
 
