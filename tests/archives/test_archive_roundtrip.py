@@ -95,7 +95,7 @@ RUN = "p/n/runs/20250101_000000_abcdef"
     ({"/abs/path": b"x"}, None, "'/abs/path': absolute or non-POSIX member names are not allowed"),
     ({f"{RUN}/meta.json": b"{}"}, f"{RUN}/link", f"'{RUN}/link' is a symlink; archives hold regular files only"),
     ({"etc/passwd": b"x"}, None, "'etc/passwd': not <project>/<name>/runs/<run_id>/<file>"),
-    ({f"{RUN}/status.json": b"{}"}, None, f"run p/n/20250101_000000_abcdef has no meta.json"),
+    ({f"{RUN}/status.json": b"{}"}, None, "run p/n/20250101_000000_abcdef has no meta.json"),
     ({f"{RUN}/meta.json": b"not json"}, None, f"'{RUN}/meta.json' is not valid JSON"),
     ({"blobs/" + "0" * 64: b"x"}, None, "does not hash to its name: the archive is damaged"),
     ({"artifacts/model/m/v1/metadata.json": b"{}", "artifacts/model/m/v1/manifest.json": b"{}"}, None,
