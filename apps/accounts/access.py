@@ -56,6 +56,8 @@ RULES: dict[tuple[str, str], Rule] = {
     ("artifact-version", "DELETE"): _artifact_delete,
     ("artifact-restore", "POST"): MEMBER,
     ("manifest-generate", "POST"): MEMBER,
+    # Reading runs out as an archive changes nothing (importing one is an admin's: the default).
+    ("runs-export", "POST"): MEMBER,
     # Irreversible or server-wide: admins (also the default for writes; listed so it reads here).
     ("recycle-bin-empty", "POST"): ADMIN,
     ("config-user-root-dir", "POST"): ADMIN,

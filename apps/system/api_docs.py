@@ -10,6 +10,7 @@ from typing import Any
 
 from runicorn.artifacts.paths import ARTIFACT_TYPES, MAX_NAME_LENGTH
 
+from apps.archives.api_docs import DOCS as _ARCHIVES
 from apps.histograms.api_docs import DOCS as _HISTOGRAMS
 from apps.metrics import services as metric_limits
 
@@ -355,4 +356,4 @@ _WEB: dict[tuple[str, str], Doc] = {
 }
 
 DOCS: dict[tuple[str, str], Doc] = {**_RUNS, **_EXPERIMENTS, **_METRICS, **_ARTIFACTS, **_MANIFESTS, **_WEB,
-                                    **_HISTOGRAMS}
+                                    **_HISTOGRAMS, **_ARCHIVES}
