@@ -8,6 +8,8 @@ import { experimentsQuery } from "../../api/queries";
 import type { SortField } from "../../api/types";
 import { ErrorAlert } from "../../components/ErrorAlert";
 import { ExperimentsTable } from "./ExperimentsTable";
+import { ExportButton } from "./ExportButton";
+import { ImportDialog } from "./ImportDialog";
 import { FilterBar } from "./FilterBar";
 import { DEFAULT_FILTERS, PER_PAGE_CHOICES, isFiltered, readFilters, toQuery, writeFilters, type ExperimentFilters } from "./filters";
 import { ProjectSidebar } from "./ProjectSidebar";
@@ -115,6 +117,8 @@ export function ExperimentsPage() {
             <Button size="xs" variant="light" color="red" disabled={selected.size === 0} onClick={() => setConfirming(true)} data-testid="delete-selected">
               {t("experiments.deleteSelected")}
             </Button>
+            <ExportButton runIds={[...selected]} />
+            <ImportDialog onImported={() => void queryClient.invalidateQueries({ queryKey: ["experiments"] })} />
             {selected.size > 0 && (
               <Button size="xs" variant="subtle" onClick={() => setSelected(new Set())}>
                 {t("common.clear")}
