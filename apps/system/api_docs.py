@@ -111,7 +111,7 @@ EXPERIMENT = obj(
     updated_at=n(NUM), started_at=n(NUM), ended_at=n(NUM), duration=n(NUM), pid=n(INT), hostname=n(STR),
     best_metric_value=n(NUM), best_metric_name=n(STR), best_metric_step=n(INT), best_metric_mode=n(STR),
     tags=arr(ANY), description=n(STR), deleted=BOOL, artifacts_created_count=INT, artifacts_used_count=INT,
-    run_dir=STR, logs=STR, metrics=STR, metrics_step=STR,
+    imported_from=n(STR), run_dir=STR, logs=STR, metrics=STR, metrics_step=STR,
 )
 PARAM_ERROR = obj(("detail",), detail=STR, param=STR, position=INT, expected=STR)
 EXPERIMENTS = ("experiments",)
