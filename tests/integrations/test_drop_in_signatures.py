@@ -21,7 +21,8 @@ def params(fn):
             if p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD)]
 
 out = {}
-for label, real, ours in (("torch", TorchWriter, tensorboard.SummaryWriter), ("tensorboardX", XWriter, tensorboardX.SummaryWriter)):
+PAIRS = (("torch", TorchWriter, tensorboard.SummaryWriter), ("tensorboardX", XWriter, tensorboardX.SummaryWriter))
+for label, real, ours in PAIRS:
     for name in METHODS:
         if hasattr(real, name):
             out[f"{label}.{name}"] = [params(getattr(real, name)), params(getattr(ours, name))]
