@@ -11,7 +11,7 @@ from typing import Any, List
 
 from ..config import resolve_storage_root
 from ..manifest.cli import ProgressBar
-from . import apply, check, export
+from . import apply, check, export, legacy
 from .members import InvalidArchive
 
 
@@ -48,14 +48,14 @@ def add_export_parser(sub: Any) -> None:
     p.add_argument("--name", help="only runs of this experiment name")
     p.add_argument("--run-id", action="append", metavar="ID", help="only this run (repeat for more)")
     p.add_argument("--include-deleted", action="store_true", help="also runs in the recycle bin")
-    p.add_argument("-o", "--output", required=True, help="the archive to write (e.g. runs.zip)")
+    p.add_argument("-o", "--output", "--out", required=True, help="the archive to write (e.g. runs.zip)")
     p.add_argument("--storage", default=None, help="storage root (default: RUNICORN_DIR, config, ./.runicorn)")
     p.set_defaults(func=_cmd_export)
 
 
 def import_archive(argv: List[str]) -> int:
     p = argparse.ArgumentParser(prog="runicorn import", description="Import a `runicorn export` archive.")
-    p.add_argument("archive", help="the ZIP file")
+    p.add_argument("archive", help="the ZIP file (or a .tar.gz made by Runicorn 0.5's `runicorn export`)")
     p.add_argument("--mode", choices=apply.MODES, default="merge",
                    help="merge: runs back into their projects (default); isolate: into one new project")
     p.add_argument("--project", default=None, help="the project of --mode isolate (default: imported-<file name>)")
@@ -67,12 +67,21 @@ def import_archive(argv: List[str]) -> int:
         print(f"error: {path} is not a file; give an archive made by `runicorn export -o FILE`", file=sys.stderr)
         return 2
     root = resolve_storage_root(args.storage)
-    try:
-        contents = check.check_archive(path)
-    except InvalidArchive as exc:
-        print(f"error: refused {path}: {exc}. Nothing was written.", file=sys.stderr)
-        return 1
-    project = args.project or (apply.isolate_project(path.name) if args.mode == "isolate" else None)
+    with tempfile.TemporaryDirectory(prefix="runicorn-import-") as tmp:
+        try:
+            if legacy.is_tar(path):  # a 0.5.x `runicorn export` (.tar.gz): read through our format
+                converted = Path(tmp) / "converted.zip"
+                legacy.tar_to_zip(path, converted)
+                path = converted
+            contents = check.check_archive(path)
+        except InvalidArchive as exc:
+            print(f"error: refused {args.archive}: {exc}. Nothing was written.", file=sys.stderr)
+            return 1
+        return _import_checked(args, root, path, contents)
+
+
+def _import_checked(args: argparse.Namespace, root: Path, path: Path, contents: check.ArchiveContents) -> int:
+    project = args.project or (apply.isolate_project(Path(args.archive).name) if args.mode == "isolate" else None)
     plan = apply.preview(root, contents, args.mode, project)
     for conflict in plan.conflicts:
         print(f"skipped: {conflict.get('run') or conflict.get('artifact')}: {conflict['reason']}")
