@@ -122,14 +122,17 @@ def preview_upload(chunks: Iterable[bytes], size: int | None, mode: str, project
         target.unlink()
         raise ArchiveError(400, f"Invalid archive: {exc}") from None
     root = get_storage_root()
-    plan = apply.preview(root, contents, mode, _isolate_project(mode, project))
+    plan = apply.preview(root, contents, mode, _isolate_project(mode, project, target))
     return {"token": token, "expires_at": now + TOKEN_SECONDS, "size_bytes": written, **plan.as_dict()}
 
 
-def _isolate_project(mode: str, project: str | None) -> str | None:
+def _isolate_project(mode: str, project: str | None, spooled: Path) -> str | None:
+    """The project of isolate mode: the one asked for, else one named after the upload's time (the
+    spooled file's mtime, so the preview and the import agree on it)."""
     if mode != "isolate":
         return None
-    return project or apply.isolate_project(f"archive-{time.strftime('%Y%m%d-%H%M%S')}")
+    stamp = time.strftime("%Y%m%d-%H%M%S", time.localtime(spooled.stat().st_mtime))
+    return project or apply.isolate_project(f"archive-{stamp}")
 
 
 def import_spooled(token: Any, mode: Any, project: Any) -> dict[str, Any]:
@@ -155,7 +158,7 @@ def import_spooled(token: Any, mode: Any, project: Any) -> dict[str, Any]:
     try:
         contents = check.check_archive(claimed)
         root = get_storage_root()
-        plan = apply.preview(root, contents, mode, _isolate_project(mode, project))
+        plan = apply.preview(root, contents, mode, _isolate_project(mode, project, claimed))
         result = apply.apply(root, claimed, contents, plan)
     finally:
         claimed.unlink(missing_ok=True)

@@ -123,3 +123,18 @@ def test_missing_file_bad_mode_bad_token_and_too_large(api, runs, settings):
     big = upload(api, b"0123456789abc")
     assert big.status_code == 413
     assert "this viewer accepts at most 10 (RUNICORN_IMPORT_MAX_BYTES)" in big.json()["detail"]
+
+
+def test_isolate_mode_without_a_project_imports_where_the_preview_said(api, runs, tmp_path):
+    body = export(api, [runs["other"]])
+    from apps.runs.storage import set_storage_root
+
+    target = tmp_path / "target"
+    target.mkdir()
+    set_storage_root(target)
+    preview = upload(api, body, mode="isolate").json()
+    (planned,) = preview["runs"]["new"]
+    assert planned["project"].startswith("imported-archive-")
+    done = api.post("/api/import/archive", {"token": preview["token"], "mode": "isolate"}, format="json").json()
+    assert done["runs"]["new"] == [planned]
+    assert (target / planned["project"] / "bert" / "runs" / runs["other"]).is_dir()
