@@ -150,3 +150,16 @@ def test_a_different_artifact_version_with_the_same_number_is_a_conflict(source_
     assert result.conflicts == [{"artifact": "resnet-model:v1", "type": "model",
                                  "reason": "a different version with this number is already in the root; "
                                            "kept the root's, skipped the archive's"}]
+
+
+def test_import_reports_progress_per_version_and_run(source_root, tmp_path):
+    make_runs(source_root)
+    archive = tmp_path / "a.zip"
+    with open(archive, "wb") as fh:
+        export.write_archive(export.plan_export(source_root, export.select_runs(source_root)), fh)
+    contents = check.check_archive(archive)
+    target = tmp_path / "target"
+    target.mkdir()
+    calls: list[tuple[int, int]] = []
+    apply.apply(target, archive, contents, apply.preview(target, contents), lambda d, t: calls.append((d, t)))
+    assert calls == [(1, 4), (2, 4), (3, 4), (4, 4)]  # one artifact version, then three runs

@@ -23,7 +23,7 @@ import uuid
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Dict, List, Optional, Set, Tuple
+from typing import Any, Callable, Dict, List, Optional, Set, Tuple
 
 from .. import layout
 from ..artifacts import paths as artifact_paths
@@ -104,15 +104,29 @@ def preview(root: Path, contents: ArchiveContents, mode: str = "merge", project:
     return result
 
 
-def apply(root: Path, archive: os.PathLike[str] | str, contents: ArchiveContents, plan: Preview) -> Dict[str, Any]:
-    """Write what ``plan`` (a :func:`preview` of ``contents``) says is new; a summary of what happened."""
+Progress = Optional[Callable[[int, int], None]]
+
+
+def apply(root: Path, archive: os.PathLike[str] | str, contents: ArchiveContents, plan: Preview,
+          progress: Progress = None) -> Dict[str, Any]:
+    """Write what ``plan`` (a :func:`preview` of ``contents``) says is new; a summary of what happened.
+
+    ``progress(done, total)`` is called after each artifact version and each run."""
     root = Path(root)
     staging = root / f".runicorn-import-{uuid.uuid4().hex[:12]}"
     staging.mkdir(parents=True)
+    total = len(plan.new_versions) + len(plan.new_runs)
+    done = [0]
+
+    def step() -> None:
+        done[0] += 1
+        if progress is not None:
+            progress(done[0], total)
+
     try:
         with zipfile.ZipFile(archive) as zf:
-            _import_versions(root, zf, contents, plan.new_versions, staging)
-            written = _import_runs(root, zf, contents, plan, staging)
+            _import_versions(root, zf, contents, plan.new_versions, staging, step)
+            written = _import_runs(root, zf, contents, plan, staging, step)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     summary = plan.as_dict()
@@ -127,7 +141,8 @@ def _unpack(zf: zipfile.ZipFile, member: str, target: Path) -> None:
         shutil.copyfileobj(src, dst, 1 << 20)
 
 
-def _import_runs(root: Path, zf: zipfile.ZipFile, contents: ArchiveContents, plan: Preview, staging: Path) -> int:
+def _import_runs(root: Path, zf: zipfile.ZipFile, contents: ArchiveContents, plan: Preview, staging: Path,
+                 step: Callable[[], None]) -> int:
     written = 0
     for key in plan.new_runs:
         project, name, run_id = key
@@ -135,6 +150,7 @@ def _import_runs(root: Path, zf: zipfile.ZipFile, contents: ArchiveContents, pla
         unpacked = staging / "runs" / run_id
         for member, rel in contents.runs[key]:
             _unpack(zf, member, layout.safe_join(unpacked, *rel.split("/")))
+        step()
         if target.exists():
             continue  # appeared since the preview: skip rather than mix two runs
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -144,7 +160,7 @@ def _import_runs(root: Path, zf: zipfile.ZipFile, contents: ArchiveContents, pla
 
 
 def _import_versions(root: Path, zf: zipfile.ZipFile, contents: ArchiveContents, keys: List[VersionKey],
-                     staging: Path) -> None:
+                     staging: Path, step: Callable[[], None]) -> None:
     if not keys:
         return
     blobs_dir = staging / "blobs"
@@ -163,6 +179,8 @@ def _import_versions(root: Path, zf: zipfile.ZipFile, contents: ArchiveContents,
             by_artifact.setdefault((key[0], key[1]), []).append(key)
         for (type_, name), versions in by_artifact.items():
             _import_artifact(root, zf, contents, type_, name, versions, pooled)
+            for _ in versions:
+                step()
 
 
 def _import_artifact(root: Path, zf: zipfile.ZipFile, contents: ArchiveContents, type_: str, name: str,

@@ -91,10 +91,10 @@ def _import_checked(args: argparse.Namespace, root: Path, path: Path, contents: 
         return 0
     root.mkdir(parents=True, exist_ok=True)
     bar = ProgressBar("import")
-    bar(0, 1)
-    summary = apply.apply(root, path, contents, plan)
-    bar(1, 1)
-    bar.close()
+    try:
+        summary = apply.apply(root, path, contents, plan, bar)
+    finally:
+        bar.close()
     print(f"Imported {summary['imported_runs']} run(s) and {summary['imported_versions']} artifact version(s) "
           f"into {root}; skipped {len(plan.duplicate_runs)} run(s) already present.")
     return 0
