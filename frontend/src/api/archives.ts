@@ -41,12 +41,11 @@ export interface ImportResult extends ImportPlan {
   imported_versions: number;
 }
 
-async function post(path: string, body: BodyInit, json: boolean): Promise<Response> {
-  const headers = new Headers();
-  if (json) headers.set("Content-Type", "application/json");
+/** A POST whose answer is a file, not JSON (the one case `request` does not cover). */
+async function postForFile(path: string, body: string): Promise<Response> {
+  const headers = new Headers({ "Content-Type": "application/json" });
   const token = csrfToken();
   if (token) headers.set("X-CSRFToken", token);
-  // No Content-Type for FormData: the browser writes the multipart boundary itself.
   const response = await fetch(path, { method: "POST", body, headers, credentials: "same-origin" });
   if (!response.ok) {
     if (response.status === 401) signalUnauthenticated();
@@ -63,18 +62,17 @@ async function post(path: string, body: BodyInit, json: boolean): Promise<Respon
 
 /** The archive of these runs, and the file name the server suggests. */
 export async function exportRuns(runIds: string[]): Promise<{ blob: Blob; fileName: string }> {
-  const response = await post("/api/runs/export", JSON.stringify({ run_ids: runIds }), true);
+  const response = await postForFile("/api/runs/export", JSON.stringify({ run_ids: runIds }));
   const disposition = response.headers.get("Content-Disposition") ?? "";
   const fileName = /filename="([^"]+)"/.exec(disposition)?.[1] ?? "runicorn-runs.zip";
   return { blob: await response.blob(), fileName };
 }
 
-export async function previewImport(file: File, mode: ImportMode): Promise<ImportPreview> {
+export function previewImport(file: File, mode: ImportMode): Promise<ImportPreview> {
   const form = new FormData();
   form.append("file", file);
   form.append("mode", mode);
-  const response = await post("/api/import/preview", form, false);
-  return (await response.json()) as ImportPreview;
+  return request("/api/import/preview", { method: "POST", body: form });
 }
 
 export function importArchive(token: string, mode: ImportMode): Promise<ImportResult> {
