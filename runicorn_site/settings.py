@@ -323,6 +323,10 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = envint("RUNICORN_MAX_BODY_BYTES", 1024 * 1024, min
 RUNICORN_INGEST_MAX_BODY_BYTES = envint("RUNICORN_INGEST_MAX_BODY_BYTES", 32 * 1024 * 1024, minimum=1024)
 RUNICORN_INGEST_MAX_MEDIA_BYTES = envint("RUNICORN_INGEST_MAX_MEDIA_BYTES", 256 * 1024 * 1024, minimum=1024)
 RUNICORN_INGEST_MAX_BLOB_BYTES = envint("RUNICORN_INGEST_MAX_BLOB_BYTES", 64 * 1024**3, minimum=1024)
+# Run archives uploaded to POST /api/import/preview (apps.archives): the largest accepted, and where
+# they wait (30 minutes at most) for POST /api/import/archive.
+RUNICORN_IMPORT_MAX_BYTES = envint("RUNICORN_IMPORT_MAX_BYTES", 2 * 1024**3, minimum=1024)
+RUNICORN_IMPORT_SPOOL = Path(envstr("RUNICORN_IMPORT_SPOOL") or _default_sqlite_path().parent / "imports")
 
 REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],

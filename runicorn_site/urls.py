@@ -6,6 +6,8 @@ urlpatterns = [
     path("", include("apps.system.docs_urls")),  # /openapi.json, /docs, /redoc
     # Before apps.runs: it owns runs/<run_id>/artifacts.
     path("api/", include("apps.artifacts.urls")),
+    # Before apps.runs too: runs/export would otherwise be taken for a run id.
+    path("api/", include("apps.archives.urls")),
     path("api/", include("apps.runs.urls")),
     path("api/", include("apps.experiments.urls")),
     path("api/", include("apps.system.urls")),

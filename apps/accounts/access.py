@@ -69,6 +69,8 @@ RULES: dict[tuple[str, str], Rule] = {
     ("workspace", "DELETE"): MEMBER,
     # Marks runs whose process is gone as failed, as the watcher does on its own.
     ("status-check", "POST"): MEMBER,
+    # Reading runs out as an archive changes nothing (importing one is an admin's: the default).
+    ("runs-export", "POST"): MEMBER,
     # Irreversible or server-wide: admins (also the default for writes; listed so it reads here).
     ("recycle-bin-empty", "POST"): ADMIN,
     ("config-user-root-dir", "POST"): ADMIN,

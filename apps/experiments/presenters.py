@@ -16,6 +16,7 @@ LIST_COLUMNS = (
     "id", "run_id", "run_dir", "project", "name", "status", "exit_reason", "pid", "hostname", "created_at",
     "started_at", "ended_at", "last_write", "best_metric_value", "best_metric_name", "best_metric_step",
     "best_metric_mode", "tags", "description", "deleted", "artifacts_created_count", "artifacts_used_count",
+    "imported_from",
 )
 DETAIL_COLUMNS = (
     *LIST_COLUMNS, "summary", "config", "python", "platform", "deleted_at", "delete_reason", "original_status",
@@ -56,6 +57,7 @@ def experiment(row: dict[str, Any]) -> dict[str, Any]:
         "deleted": row["deleted"],
         "artifacts_created_count": row["artifacts_created_count"],
         "artifacts_used_count": row["artifacts_used_count"],
+        "imported_from": row["imported_from"],  # tensorboard, mlflow, ... for runs from `runicorn import`
         "run_dir": run_dir,
         "logs": os.path.join(run_dir, layout.LOGS_FILE),
         "metrics": os.path.join(run_dir, layout.EVENTS_FILE),

@@ -10,6 +10,7 @@ from typing import Any
 
 from runicorn.artifacts.paths import ARTIFACT_TYPES, MAX_NAME_LENGTH
 
+from apps.archives.api_docs import DOCS as _ARCHIVES
 from apps.histograms.api_docs import DOCS as _HISTOGRAMS
 from apps.metrics import services as metric_limits
 
@@ -118,7 +119,7 @@ EXPERIMENT = obj(
     updated_at=n(NUM), started_at=n(NUM), ended_at=n(NUM), duration=n(NUM), pid=n(INT), hostname=n(STR),
     best_metric_value=n(NUM), best_metric_name=n(STR), best_metric_step=n(INT), best_metric_mode=n(STR),
     tags=arr(ANY), description=n(STR), deleted=BOOL, artifacts_created_count=INT, artifacts_used_count=INT,
-    run_dir=STR, logs=STR, metrics=STR, metrics_step=STR,
+    imported_from=n(STR), run_dir=STR, logs=STR, metrics=STR, metrics_step=STR,
 )
 PARAM_ERROR = obj(("detail",), detail=STR, param=STR, position=INT, expected=STR)
 EXPERIMENTS = ("experiments",)
@@ -404,4 +405,4 @@ _WEB: dict[tuple[str, str], Doc] = {
 }
 
 DOCS: dict[tuple[str, str], Doc] = {**_RUNS, **_EXPERIMENTS, **_METRICS, **_ARTIFACTS, **_MANIFESTS, **_WEB,
-                                    **_HISTOGRAMS}
+                                    **_HISTOGRAMS, **_ARCHIVES}

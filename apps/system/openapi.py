@@ -86,6 +86,7 @@ class Doc:
     body_example: Any = None
     body_required: bool = True
     path_parameters: dict[str, dict[str, Any]] = field(default_factory=dict)  # name -> schema
+    body_media_type: str = "application/json"  # multipart/form-data for uploads
 
 
 def render(doc: Doc) -> dict[str, Any]:
@@ -99,7 +100,7 @@ def render(doc: Doc) -> dict[str, Any]:
         media: dict[str, Any] = {"schema": doc.body}
         if doc.body_example is not None:
             media["example"] = doc.body_example
-        operation["requestBody"] = {"required": doc.body_required, "content": {"application/json": media}}
+        operation["requestBody"] = {"required": doc.body_required, "content": {doc.body_media_type: media}}
     responses: dict[str, Any] = {}
     for code, resp in sorted(doc.responses.items()):
         answer: dict[str, Any] = {"description": resp.description}

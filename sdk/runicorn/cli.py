@@ -89,6 +89,9 @@ def build_parser() -> argparse.ArgumentParser:
     artifacts.add_parser(sub)
     rate_limit.add_parser(sub)
     delete.add_parser(sub)
+    from .archives.cli import add_export_parser
+
+    add_export_parser(sub)
     return parser
 
 

@@ -66,6 +66,7 @@ def test_importing_again_adds_nothing_and_runs_are_queryable_by_origin(api, rein
     assert len(api.get("/api/runs").json()) == 2
     page = api.get("/api/v2/experiments", {"q": 'imported_from = "tensorboard"'}).json()
     assert page["total"] == 2
+    assert {e["imported_from"] for e in page["experiments"]} == {"tensorboard"}
     assert api.get("/api/v2/experiments", {"q": 'imported_from = "mlflow"'}).json()["total"] == 0
 
 

@@ -36,6 +36,10 @@ class Tiny(pl.LightningModule):
         x, y = batch
         self.log("val_loss", nn.functional.mse_loss(self.net(x), y))
 
+    def test_step(self, batch, _):
+        x, y = batch
+        self.log("test_loss", nn.functional.mse_loss(self.net(x), y))
+
     def configure_optimizers(self):
         return torch.optim.SGD(self.parameters(), lr=self.hparams.lr)
 
@@ -45,12 +49,15 @@ logger = RunicornLogger(project="pl", name="tiny", log_model=True)
 checkpoint = ModelCheckpoint(monitor="val_loss", mode="min")
 trainer = pl.Trainer(max_epochs=2, logger=logger, callbacks=[checkpoint], log_every_n_steps=2,
                      enable_progress_bar=False, enable_model_summary=False, accelerator="cpu")
-trainer.fit(Tiny(), data, data)
+model = Tiny()
+trainer.fit(model, data, data)
+if not FAIL:
+    trainer.test(model, data)  # after fit finalised the logger: the same run resumes
 print("RUN", logger.version, logger.name, logger.save_dir)
 """
 
 
-def test_a_fit_logs_hyperparameters_metrics_status_and_the_best_checkpoint(api, reindex, storage_root, train):
+def test_fit_then_test_log_hyperparameters_metrics_status_and_the_best_checkpoint(api, reindex, storage_root, train):
     done = train("FAIL = False\n" + SCRIPT)
     detail, rows = served(api, reindex, storage_root)
     assert f"RUN {detail['id']} tiny {storage_root}" in done.stdout
@@ -61,6 +68,7 @@ def test_a_fit_logs_hyperparameters_metrics_status_and_the_best_checkpoint(api, 
     assert train_steps and train_steps == sorted(train_steps)
     val_rows = [r for r in rows if "val_loss" in r]
     assert len(val_rows) == 2  # one validation per epoch
+    assert len([r for r in rows if "test_loss" in r]) == 1  # trainer.test() logged into the same run
     artifacts = api.get(f"/api/runs/{detail['id']}/artifacts").json()
     created = artifacts["created"]
     assert [(a["name"], a["type"]) for a in created] == [("tiny-model", "model")]

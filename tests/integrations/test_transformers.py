@@ -31,11 +31,12 @@ args = TrainingArguments(output_dir="out", num_train_epochs=2, per_device_train_
 trainer = Trainer(model=BertForSequenceClassification(config), args=args, train_dataset=Synthetic(),
                   eval_dataset=Synthetic(), callbacks=[RunicornCallback(project="hf", name="bert", log_model=True)])
 trainer.train()
+print("EVAL", trainer.evaluate(metric_key_prefix="test")["test_loss"])  # after train ended the run: resumed
 """
 
 
 def test_a_trainer_logs_arguments_model_config_steps_eval_metrics_and_the_model(api, reindex, storage_root, train):
-    train(SCRIPT)
+    done = train(SCRIPT)
     detail, rows = served(api, reindex, storage_root)
     assert (detail["project"], detail["name"], detail["status"]) == ("hf", "bert", "finished")
     config = detail["config"]
@@ -47,6 +48,8 @@ def test_a_trainer_logs_arguments_model_config_steps_eval_metrics_and_the_model(
     eval_rows = [r for r in rows if "eval/loss" in r]
     assert [r["global_step"] for r in eval_rows] == [4, 8]
     assert "train_runtime" in detail["summary"] and "train_loss" in detail["summary"]
+    test_loss = float(done.stdout.split("EVAL ")[1].split()[0])
+    assert [r["test/loss"] for r in rows if "test/loss" in r] == [pytest.approx(test_loss)]
     created = api.get(f"/api/runs/{detail['id']}/artifacts").json()["created"]
     assert [(a["name"], a["type"]) for a in created] == [("bert-model", "model")]
     files = api.get("/api/artifacts/bert-model/v1/files?type=model").json()["files"]

@@ -140,3 +140,13 @@ def test_logging_handler_writes_records_into_logs_txt(root: Path) -> None:
         log.removeHandler(handler)
     text = (run.run_dir / "logs.txt").read_text()
     assert "INFO|epoch 3 done" in text and "hidden" not in text and "after finish" not in text
+
+
+def test_numpy_arrays_bucket_like_plain_lists() -> None:
+    values = [0.0, 0.5, 1.0, 1.5, 2.0, 2.5, 3.0, 7.0]
+    from_list = histograms.bucket(values, bins=7)
+    from_array = histograms.bucket(np.array(values + [np.nan, np.inf]), bins=7)
+    assert from_array == from_list
+    assert from_list["counts"] == [2, 2, 2, 1, 0, 0, 1]
+    assert histograms.bucket(np.full((3, 3), 2.0))["counts"] == [9]
+    assert histograms.bucket(np.array([]))["count"] == 0

@@ -85,7 +85,8 @@ export function csrfToken(cookies: string = typeof document === "undefined" ? ""
 export async function fetchJson(path: string, init?: RequestInit): Promise<{ response: Response; body: unknown }> {
   const headers = new Headers(init?.headers);
   headers.set("Accept", "application/json");
-  if (init?.body && !headers.has("Content-Type")) headers.set("Content-Type", "application/json");
+  // FormData (uploads) gets its multipart boundary from the browser: no Content-Type of ours.
+  if (init?.body && !(init.body instanceof FormData) && !headers.has("Content-Type")) headers.set("Content-Type", "application/json");
   const token = SAFE_METHODS.has((init?.method ?? "GET").toUpperCase()) ? null : csrfToken();
   if (token) headers.set("X-CSRFToken", token);
   const response = await fetch(path, { credentials: "same-origin", ...init, headers });

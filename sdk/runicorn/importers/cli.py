@@ -109,6 +109,13 @@ def _import_mlflow(argv: List[str]) -> int:
 
 def _cmd_import(args: argparse.Namespace) -> int:
     rest: List[str] = list(args.rest)
+    if args.what is None:
+        if args.archive is None:
+            print("error: say what to import: tensorboard LOGDIR, mlflow URI, or an archive file", file=sys.stderr)
+            return 2
+        args.what = args.archive
+    if args.early_storage is not None:
+        rest += ["--storage", args.early_storage]
     if args.what == "tensorboard":
         return _import_tensorboard(rest)
     if args.what == "mlflow":
@@ -122,6 +129,9 @@ def add_parser(sub: Any) -> None:
     p = sub.add_parser(
         "import", help="import runs: `import tensorboard LOGDIR`, `import mlflow URI`, or `import ARCHIVE.zip`",
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("what", metavar="tensorboard|mlflow|ARCHIVE", help="the source kind, or an archive file")
+    p.add_argument("what", metavar="tensorboard|mlflow|ARCHIVE", nargs="?", help="the source kind, or an archive file")
+    # The reference 0.5 form, `runicorn import --archive FILE [--storage ROOT]`, options before the rest.
+    p.add_argument("--archive", help=argparse.SUPPRESS)
+    p.add_argument("--storage", dest="early_storage", help=argparse.SUPPRESS)
     p.add_argument("rest", nargs=argparse.REMAINDER, help="the form's own arguments (`runicorn import mlflow -h`)")
     p.set_defaults(func=_cmd_import)

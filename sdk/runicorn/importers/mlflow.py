@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import os
 import re
+import sys
 import tempfile
 from pathlib import Path
 from types import SimpleNamespace
@@ -117,7 +118,8 @@ def read_run(client: Any, source: str, mlrun: Any, experiment_name: str, project
 def _has_artifacts(client: Any, run_id: str) -> bool:
     try:
         return bool(client.list_artifacts(run_id))
-    except Exception:  # noqa: BLE001 - an unreachable artifact store: import the run without them
+    except Exception as exc:  # an unreachable artifact store: import the run without its artifacts
+        print(f"warning: run {run_id}: cannot list its artifacts ({exc}); imported without them", file=sys.stderr)
         return False
 
 

@@ -56,6 +56,7 @@ class RunicornLogger(Logger):
         self._log_model = log_model
         self._prefix = prefix
         self._checkpoint_callback: Any = None
+        self._logged_checkpoint: tuple[str, float] | None = None  # (path, mtime) already an artifact
 
     @property
     @rank_zero_experiment
@@ -109,6 +110,11 @@ class RunicornLogger(Logger):
         path = getattr(callback, "best_model_path", "") or getattr(callback, "last_model_path", "")
         if not path or not os.path.isfile(path):
             return
+        # finalize() runs after fit and again after a later test(): the same file is logged once.
+        identity = (os.path.abspath(path), os.path.getmtime(path))
+        if identity == self._logged_checkpoint:
+            return
+        self._logged_checkpoint = identity
         score = getattr(callback, "best_model_score", None)
         metadata = {
             "checkpoint": os.path.basename(path),

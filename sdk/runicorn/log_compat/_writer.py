@@ -149,7 +149,7 @@ class SummaryWriterBase:
     def __enter__(self) -> SummaryWriterBase:
         return self
 
-    def __exit__(self, exc_type: Any, exc: Any, tb: Any) -> None:
+    def __exit__(self, exc_type: Any, exc_val: Any, exc_tb: Any) -> None:
         if exc_type is None:
             self._end("finished")
         else:

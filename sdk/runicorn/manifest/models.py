@@ -29,7 +29,8 @@ METADATA_FILES = (
     layout.ARTIFACTS_USED_FILE,
     layout.DELETED_MARKER,
 )
-APPEND_ONLY_FILES = (layout.EVENTS_FILE, layout.LOGS_FILE)
+# histograms.jsonl (runicorn.histograms) is appended to like the other two.
+APPEND_ONLY_FILES = (layout.EVENTS_FILE, layout.LOGS_FILE, layout.HISTOGRAMS_FILE)
 
 # Lower numbers are fetched first: what the run list needs, then the data, then media.
 PRIORITY_METADATA = 1

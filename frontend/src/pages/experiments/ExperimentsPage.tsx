@@ -11,6 +11,8 @@ import { EmptyState } from "./EmptyState";
 import { ColumnPicker } from "./ColumnPicker";
 import { type GroupBy, moveColumn, parseColumn } from "./columns";
 import { ExperimentsTable } from "./ExperimentsTable";
+import { ExportButton } from "./ExportButton";
+import { ImportDialog } from "./ImportDialog";
 import { FilterBar } from "./FilterBar";
 import { DEFAULT_FILTERS, PER_PAGE_CHOICES, isFiltered, readFilters, toQuery, writeFilters, type ExperimentFilters } from "./filters";
 import { ProjectSidebar } from "./ProjectSidebar";
@@ -152,6 +154,8 @@ export function ExperimentsPage() {
             <Button size="xs" variant="light" color="red" disabled={selected.size === 0} onClick={() => setConfirming(true)} data-testid="delete-selected">
               {t("experiments.deleteSelected")}
             </Button>
+            <ExportButton runIds={[...selected]} />
+            <ImportDialog onImported={() => void queryClient.invalidateQueries({ queryKey: ["experiments"] })} />
             {selected.size > 0 && (
               <Button size="xs" variant="subtle" onClick={() => setSelected(new Set())}>
                 {t("common.clear")}
