@@ -31,9 +31,11 @@ application = ProtocolTypeRouter(
 )
 
 if settings.RUNICORN_START_INDEXER:
+    from apps.metrics import builder
     from apps.runs.watcher import start_watcher
 
     start_watcher()
+    builder.start()
 
 if settings.RUNICORN_TASKS_EMBEDDED and settings.RUNICORN_EMBEDDED_BEAT:
     # No broker server in the embedded profile: the Celery beat schedule runs in this process.

@@ -261,3 +261,23 @@ def test_a_preview_is_not_needed_when_the_store_is_current(tmp_path, settings): 
 
     assert body["preview"] is False
     assert body["total_points"] == 300
+
+
+def test_the_sweep_removes_stores_of_gone_or_replaced_runs_only(tmp_path, store_dir):
+    kept, gone, replaced = (write(tmp_path / name, CASES["dense"]) for name in ("kept", "gone", "replaced"))
+    for path in (kept, gone, replaced):
+        answers(path)
+    background.run_pending()
+    gone.unlink()
+    fresh = replaced.with_name("new.jsonl")
+    fresh.write_text(CASES["dense"])
+    os.replace(fresh, replaced)
+    leftover = store_dir / "ab" / "half-written.arrow.1-2.tmp"
+    leftover.parent.mkdir(parents=True, exist_ok=True)
+    leftover.write_bytes(b"x")
+    os.utime(leftover, (time.time() - 2 * store.STALE_TEMP_S,) * 2)
+
+    assert store.sweep() == 3
+
+    assert [p.name for p in store_dir.rglob("*.arrow")] == [store.store_path(kept).name]  # type: ignore[union-attr]
+    assert not leftover.exists()
