@@ -23,6 +23,7 @@ from runicorn import layout, markers, records
 
 from runicorn_site.dblocks import lock_in_transaction
 
+from . import reading
 from .models import IndexState, Run
 from .rows import to_row
 
@@ -38,6 +39,9 @@ _BATCH = 500
 # a big root fills in while it is built (lists answer from the first chunk on, in a second or two)
 # instead of appearing all at once minutes later.
 COMMIT_CHUNK = 2000
+# With at least this many runs to read (a first index of a big root), worker processes read the
+# files while this thread writes (apps/runs/reading.py).
+PARALLEL_READ_MIN = 5000
 # Every write to the index takes this lock (PostgreSQL: an advisory lock for the transaction), so
 # viewer processes, request threads and Celery workers never interleave their upserts (no deadlocks)
 # and a write based on an older read of the disk never lands after a newer one (no lost status).
@@ -225,11 +229,11 @@ def sync_index(root: Path, *, full: bool = False) -> SyncStats:
         progress.active, progress.scanned, progress.total, progress.written = True, 0, len(locations), 0
         progress.started_at = now
     try:
+        to_read: list[layout.RunLocation] = []
         for loc in locations:
-            with progress.lock:
-                progress.scanned += 1
             if loc.run_id in seen:
                 log.warning("duplicate run id %s at %s ignored", loc.run_id, loc.path)
+                _count_scanned()
                 continue
             seen.add(loc.run_id)
             stats.scanned += 1
@@ -237,14 +241,17 @@ def sync_index(root: Path, *, full: bool = False) -> SyncStats:
             if not full and loc.run_id in known:
                 token, _ = records.fingerprint(loc.path)
                 if known[loc.run_id] == token and known_dirs.get(loc.run_id) == str(loc.path):
+                    _count_scanned()
                     continue
-            rec = records.read_run(loc)
+            to_read.append(loc)
+        for rec in reading.read_runs(to_read, reading.workers_for(len(to_read), PARALLEL_READ_MIN)):
+            _count_scanned()
             if _reap_if_orphaned(rec, now):
                 stats.orphaned += 1
             row = to_row(rec)
             if row is not None:
                 pending.append(row)
-                stats.changed_ids.append(loc.run_id)
+                stats.changed_ids.append(rec.run_id)
             if len(pending) >= COMMIT_CHUNK:
                 generation = _write_chunk(pending, known, generation, stats)
                 pending = []
@@ -265,6 +272,11 @@ def sync_index(root: Path, *, full: bool = False) -> SyncStats:
     stats.changed_ids.extend(gone)
     stats.seconds = time.monotonic() - started
     return stats
+
+
+def _count_scanned() -> None:
+    with progress.lock:
+        progress.scanned += 1
 
 
 def _write_pending(pending: list[Run], known: dict[str, str], generation: str, stats: SyncStats) -> None:
