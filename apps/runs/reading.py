@@ -14,6 +14,7 @@ safe.
 
 from __future__ import annotations
 
+import logging
 import os
 import pickle
 import struct
@@ -24,6 +25,8 @@ from collections.abc import Iterator, Sequence
 from typing import IO, Any
 
 from runicorn import layout, records
+
+log = logging.getLogger(__name__)
 
 CHUNK = 250  # runs per task: large enough that pickling costs little, small enough to overlap
 MAX_WORKERS = 4
@@ -46,10 +49,18 @@ def read_runs(locations: Sequence[layout.RunLocation], workers: int) -> Iterator
         return
     chunks = [list(locations[i : i + CHUNK]) for i in range(0, len(locations), CHUNK)]
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in sys.path if p)}
-    procs = [
-        subprocess.Popen([sys.executable, "-m", __name__], stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env)
-        for _ in range(min(workers, len(chunks)))
-    ]
+    try:
+        procs = [
+            subprocess.Popen(worker_argv(), stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env)
+            for _ in range(min(workers, len(chunks)))
+        ]
+    except OSError as exc:  # no processes allowed here: read in this thread
+        log.warning("cannot start run-reading workers (%s); reading in the indexer's thread", exc)
+        procs = []
+    if not procs:
+        for loc in locations:
+            yield records.read_run(loc)
+        return
     # Chunk i goes to worker i % n, written by a thread per worker (a pipe holds 64 KiB: writing
     # from this thread could block while the worker blocks writing an answer nobody reads yet).
     feeders = [
@@ -57,15 +68,17 @@ def read_runs(locations: Sequence[layout.RunLocation], workers: int) -> Iterator
         for w, proc in enumerate(procs)
     ]
     done = False
+    index = 0
     try:
         for feeder in feeders:
             feeder.start()
-        for index in range(len(chunks)):
+        while index < len(chunks):
             result = _receive(procs[index % len(procs)].stdout)  # type: ignore[arg-type]
             if result is None:
-                raise RuntimeError("a run-reading worker process ended early")
+                break
             yield from result
-        done = True
+            index += 1
+        done = index == len(chunks)
     finally:
         for proc in procs:
             if not done:  # stopped early: nobody reads the answers, the workers may be blocked
@@ -76,6 +89,15 @@ def read_runs(locations: Sequence[layout.RunLocation], workers: int) -> Iterator
                 proc.kill()
                 proc.wait()
             proc.stdout.close()  # type: ignore[union-attr]
+    if not done:
+        # A worker ended early (killed, or it could not start): the rest is read here.
+        log.warning("a run-reading worker ended early; reading the remaining runs in the indexer's thread")
+        for chunk in chunks[index:]:
+            yield from (records.read_run(loc) for loc in chunk)
+
+
+def worker_argv() -> list[str]:
+    return [sys.executable, "-m", __name__]
 
 
 def _feed(proc: subprocess.Popen[bytes], chunks: list[list[layout.RunLocation]]) -> None:
@@ -100,8 +122,11 @@ def _receive(stream: IO[bytes]) -> Any:
     if len(header) < _HEADER.size:
         return None
     (size,) = _HEADER.unpack(header)
+    data = stream.read(size)
+    if len(data) < size:  # the other side ended mid-answer
+        return None
     # Our own worker's bytes, over a pipe this process made: not untrusted input.
-    return pickle.loads(stream.read(size))  # noqa: S301
+    return pickle.loads(data)  # noqa: S301
 
 
 def _worker() -> None:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import sys
 from typing import Any
 
 import pytest
+from runicorn import layout, records
 
 from apps.runs import indexer, reading
 from apps.runs.models import IndexState, Run
@@ -71,3 +73,16 @@ def test_worker_processes_read_what_this_process_reads(storage_root, reindex, mo
     assert [{k: v for k, v in r.items() if k not in drop} for r in spawned] == [
         {k: v for k, v in r.items() if k not in drop} for r in inline
     ]
+
+
+def test_runs_are_read_here_when_the_workers_die(storage_root, monkeypatch):
+    for i in range(5):
+        make_run(storage_root, name=f"exp{i}")
+    locations = sorted(layout.iter_run_dirs(storage_root))
+    monkeypatch.setattr(reading, "CHUNK", 2)
+    monkeypatch.setattr(reading, "worker_argv", lambda: [sys.executable, "-c", "import sys; sys.exit(3)"])
+
+    got = list(reading.read_runs(locations, 2))
+
+    assert [r.run_id for r in got] == [loc.run_id for loc in locations]
+    assert got == [records.read_run(loc) for loc in locations]
