@@ -85,7 +85,12 @@ def write(run: Path, text: str) -> Path:
 
 def answers(path: Path) -> list[Any]:
     """Every metrics answer the endpoints give, as bytes or dicts without the timing field."""
-    out: list[Any] = [metrics_answer(path, by, ds) for by in ("step", "time") for ds in (None, 100)]
+    out: list[Any] = []
+    for by in ("step", "time"):
+        for ds in (None, 100):
+            answer = metrics_answer(path, by, ds)
+            # The ETag names a table version of this process: it differs between the two paths.
+            out.append((answer.body, {k: v for k, v in answer.headers.items() if k != "ETag"}))
     for names in (None, ["loss"]):
         for ds in (None, 3):
             try:
