@@ -8,7 +8,7 @@ REF := .cache/ref
 HOST ?= 127.0.0.1
 PORT ?= 23300
 
-.PHONY: setup run test test-postgres lint ref integrations-venv bench docs docs-build system-deps clean sdk-wheel
+.PHONY: setup run test test-postgres lint ref peers integrations-venv bench docs docs-build system-deps clean sdk-wheel
 
 FRONTEND_SRC := $(shell find frontend/src frontend/scripts frontend/index.html frontend/vite.config.ts frontend/tsconfig.json -type f 2>/dev/null)
 
@@ -56,6 +56,14 @@ ref: $(REF)/bin/runicorn
 $(REF)/bin/runicorn:
 	$(PYTHON) -m venv $(REF)
 	$(REF)/bin/python -m pip install -q --disable-pip-version-check runicorn==0.5.3
+
+# Aim in its own venv, for tests/benchmarks/bench_peers.py (the same run beside Aim's server).
+AIM := .cache/aim
+peers: $(AIM)/bin/aim
+
+$(AIM)/bin/aim:
+	$(PYTHON) -m venv $(AIM)
+	$(AIM)/bin/python -m pip install -q --disable-pip-version-check aim==3.29.1
 
 # System packages the tests use: OpenSSH's sshd (tests/fixtures/sshd.py) and Debian's chromium
 # (the browser tests in tests/ui drive it through Playwright; no browser is downloaded) and a CJK
@@ -105,7 +113,7 @@ docs-build:
 	  status=$$?; rm -rf $$tmp; exit $$status
 	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --quiet --site-dir $(DOCS_SITE)
 
-bench: setup ref
+bench: setup ref peers
 	$(BIN)/python -m tests.benchmarks.run_all
 
 clean:

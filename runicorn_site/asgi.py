@@ -32,10 +32,12 @@ application = ProtocolTypeRouter(
 
 if settings.RUNICORN_START_INDEXER:
     from apps.config.follow import start_following
+    from apps.metrics import builder
     from apps.runs.watcher import start_watcher
 
     start_watcher()
     start_following()  # `runicorn config --set-user-root` moves a running viewer too
+    builder.start()
 
 if settings.RUNICORN_TASKS_EMBEDDED and settings.RUNICORN_EMBEDDED_BEAT:
     # No broker server in the embedded profile: the Celery beat schedule runs in this process.

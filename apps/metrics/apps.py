@@ -7,6 +7,10 @@ class MetricsConfig(AppConfig):
     verbose_name = "Metrics"
 
     def ready(self) -> None:
+        # np.unique (LTTB's merge of picks) imports numpy.ma on first use: ~20 ms that would land
+        # on the first chart after a restart.
+        import numpy.ma  # noqa: F401
+
         from apps.runs import indexer
 
         from . import builder

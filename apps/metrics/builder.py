@@ -23,6 +23,12 @@ from .cache import RunMetrics, get_cache
 builds = 0  # stores written by the builder (tests)
 
 
+def start() -> None:
+    """At a viewer's start: tidy the store (runs deleted or replaced while it was stopped)."""
+    if store.enabled():
+        background.submit(("sweep",), store.sweep)
+
+
 def on_runs_saved(sender: Any, rows: Sequence[Any], **kwargs: Any) -> None:
     """Receiver of ``apps.runs.indexer.runs_saved`` (Run instances just written)."""
     offer_runs(row.run_dir for row in rows if not row.deleted)

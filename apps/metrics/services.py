@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import secrets
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,6 +22,7 @@ from .table import MetricTable
 DOWNSAMPLE_MIN = 100
 DOWNSAMPLE_MAX = 50_000
 FAST_DOWNSAMPLE_MIN = 3  # the V2 route has always accepted small targets
+_BOOT = secrets.token_hex(4)
 # At most 18 digits: within int64 (numpy's step columns), and far from int()'s digit limit.
 _INT_RE = re.compile(r"^[+-]?\d{1,18}$")
 
@@ -112,7 +114,11 @@ def metrics_answer(path: Path, by: str, downsample: int | None) -> Answer:
 def _build(entry: RunMetrics, by: str, downsample: int | None) -> tuple[Answer, int]:
     body = metrics_body(entry.table, by, downsample)
     rows = body["rows"]
+    generation, version = entry.token
     headers = {
+        # Names this table version in this process (generations restart with the process, hence
+        # the boot id): a client may revalidate with it, and compressed bodies are cached by it.
+        "ETag": f'"metrics-{_BOOT}-{generation}-{version}-{by}-{downsample or 0}"',
         "X-Row-Count": str(len(rows)),
         "X-Total-Count": str(body["total"]),
         "X-Skipped-Lines": str(entry.table.skipped),

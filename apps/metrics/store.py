@@ -236,3 +236,39 @@ def remove(events: Path) -> None:
     target = store_path(events)
     if target is not None:
         target.unlink(missing_ok=True)
+
+
+STALE_TEMP_S = 3600.0  # a temp file this old was left by a write that never finished
+
+
+def sweep() -> int:
+    """Remove store files of runs that are gone (their events file missing, or another file now),
+    unreadable ones, and temp files of unfinished writes; the number removed."""
+    if not enabled():
+        return 0
+    base = Path(settings.RUNICORN_METRICS_STORE_DIR)
+    removed = 0
+    now = time.time()
+    for path in base.glob("*/*"):
+        try:
+            if path.name.endswith(".tmp"):
+                if now - path.stat().st_mtime > STALE_TEMP_S:
+                    path.unlink()
+                    removed += 1
+                continue
+            if path.suffix != ".arrow":
+                continue
+            opened = _open(path)
+            if opened is not None:
+                meta = opened[1]
+                st = os.stat(meta["events"])
+                if (st.st_dev, st.st_ino) == (meta["dev"], meta["ino"]):
+                    continue
+            path.unlink()
+            removed += 1
+        except FileNotFoundError:  # the events file is gone (or the store file already was)
+            path.unlink(missing_ok=True)
+            removed += 1
+        except (OSError, KeyError, TypeError):
+            continue
+    return removed

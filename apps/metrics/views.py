@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from asgiref.sync import sync_to_async
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
 from django.views.decorators.http import require_GET
 
 from apps.runs.responses import json_response
@@ -46,6 +46,10 @@ async def _metrics(request: HttpRequest, run_id: str, by: str) -> HttpResponse:
     if path is None:
         return _detail(404, "Run not found")
     answer = await _off_loop(services.metrics_answer, path, by, downsample)
+    if request.headers.get("If-None-Match") == answer.headers["ETag"]:
+        not_modified: HttpResponse = HttpResponseNotModified()
+        not_modified["ETag"] = answer.headers["ETag"]
+        return not_modified
     response = HttpResponse(answer.body, content_type="application/json")
     for name, value in answer.headers.items():
         response[name] = value

@@ -222,10 +222,11 @@ BAD_QUERY = error(
 def _metrics(by: str) -> Doc:
     return Doc(
         f"Metric rows of a run by {by}", tags=METRICS, parameters=(DOWNSAMPLE,), path_parameters={"run_id": RUN_ID},
-        description="Headers: X-Row-Count, X-Total-Count, X-Last-Step, X-Skipped-Lines.",
+        description="Headers: X-Row-Count, X-Total-Count, X-Last-Step, X-Skipped-Lines, and an ETag: send it back in "
+        "If-None-Match for a 304 while the run's metrics have not changed.",
         responses={200: Resp("Columns and rows", METRIC_ROWS, {
             "columns": ["global_step", "loss"], "rows": [{"global_step": 1, "loss": 0.5}], "total": 1, "sampled": 1}),
-            400: BAD_QUERY, 404: NOT_FOUND_RUN},
+            304: Resp("Unchanged since the ETag"), 400: BAD_QUERY, 404: NOT_FOUND_RUN},
     )
 
 

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import sys
 from typing import Any
 
 import pytest
+from runicorn import layout, records
 
-from apps.runs import indexer
+from apps.runs import indexer, reading
 from apps.runs.models import IndexState, Run
 from tests.factories import make_run
 
@@ -52,3 +54,35 @@ def test_progress_while_scanning_and_after(api, storage_root, reindex, monkeypat
     assert 0 < seen[0]["fraction"] < seen[1]["fraction"] < 1.0
     after = api.get("/api/health").json()["index"]["progress"]
     assert after == {"active": False, "scanned": 5, "total": 5, "written": 5, "fraction": 1.0, "seconds": 0.0}
+
+
+def test_worker_processes_read_what_this_process_reads(storage_root, reindex, monkeypatch):
+    for i in range(7):
+        make_run(storage_root, name=f"exp{i % 3}", summary={"acc": i / 10}, status=["finished", "failed"][i % 2])
+    reindex()
+    inline = list(Run.objects.order_by("run_id").values())
+    Run.objects.all().delete()
+    monkeypatch.setattr(reading, "CHUNK", 2)  # several tasks, answered in order
+    monkeypatch.setattr(reading, "workers_for", lambda count, minimum: 2)
+
+    stats = reindex()
+
+    assert stats.updated == 7
+    spawned = list(Run.objects.order_by("run_id").values())
+    drop = {"id", "indexed_at"}
+    assert [{k: v for k, v in r.items() if k not in drop} for r in spawned] == [
+        {k: v for k, v in r.items() if k not in drop} for r in inline
+    ]
+
+
+def test_runs_are_read_here_when_the_workers_die(storage_root, monkeypatch):
+    for i in range(5):
+        make_run(storage_root, name=f"exp{i}")
+    locations = sorted(layout.iter_run_dirs(storage_root))
+    monkeypatch.setattr(reading, "CHUNK", 2)
+    monkeypatch.setattr(reading, "worker_argv", lambda: [sys.executable, "-c", "import sys; sys.exit(3)"])
+
+    got = list(reading.read_runs(locations, 2))
+
+    assert [r.run_id for r in got] == [loc.run_id for loc in locations]
+    assert got == [records.read_run(loc) for loc in locations]

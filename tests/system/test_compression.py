@@ -4,13 +4,15 @@ answer, ETags differ per encoding and still give 304, and a repeated list is not
 from __future__ import annotations
 
 import gzip
+import json
 
 import brotli
 import pytest
 import zstandard
 
+from apps.metrics.cache import reset_cache
 from apps.system.compression import choose_encoding, compressed_bodies
-from tests.factories import make_run
+from tests.factories import make_run, metric_event
 
 pytestmark = pytest.mark.django_db
 
@@ -41,6 +43,13 @@ DECODERS = {
 )
 def test_the_encoding_follows_accept_encoding(header, expected):
     assert choose_encoding(header) == expected
+
+
+@pytest.fixture(autouse=True)
+def fresh_metrics_cache():  # type: ignore[no-untyped-def]
+    reset_cache()
+    yield
+    reset_cache()
 
 
 @pytest.fixture
@@ -109,3 +118,32 @@ def test_small_answers_stay_plain(api, storage_root, reindex):
     assert resp.status_code == 200
     assert "Content-Encoding" not in resp
     assert resp.json()[0]["project"] == "proj"
+
+
+def test_metrics_answers_have_an_etag_that_gives_304_until_a_row_is_added(api, storage_root, reindex):
+    run = make_run(storage_root, events=[metric_event(s, 1_700_000_000.0 + s, loss=1.0 / s) for s in range(1, 400)])
+    reindex()
+    url = f"/api/runs/{run.name}/metrics_step"
+
+    first = api.get(url, HTTP_ACCEPT_ENCODING="zstd")
+    again = api.get(url, HTTP_ACCEPT_ENCODING="zstd", HTTP_IF_NONE_MATCH=first["ETag"])
+    with open(run / "events.jsonl", "a") as fh:
+        fh.write(json.dumps(metric_event(400, 1_700_000_400.0, loss=0.001)) + "\n")
+    after = api.get(url, HTTP_ACCEPT_ENCODING="zstd", HTTP_IF_NONE_MATCH=first["ETag"])
+
+    assert first["Content-Encoding"] == "zstd" and first["ETag"].endswith('-zstd"')
+    assert again.status_code == 304 and again["ETag"] == first["ETag"]
+    assert after.status_code == 200 and after["ETag"] != first["ETag"]
+    assert json.loads(DECODERS["zstd"](after.content))["total"] == 400
+
+
+def test_a_repeated_metrics_answer_is_not_compressed_again(api, storage_root, reindex):
+    run = make_run(storage_root, events=[metric_event(s, 1_700_000_000.0 + s, loss=1.0 / s) for s in range(1, 400)])
+    reindex()
+    compressed_bodies.clear()
+
+    first = api.get(f"/api/runs/{run.name}/metrics_step", HTTP_ACCEPT_ENCODING="br")
+    second = api.get(f"/api/runs/{run.name}/metrics_step", HTTP_ACCEPT_ENCODING="br")
+
+    assert second.content == first.content
+    assert (compressed_bodies.misses, compressed_bodies.hits) == (1, 1)
