@@ -3,7 +3,7 @@
 Users who come from the reference keep its UI, scripts and habits; its UI is the most demanding
 client of the reference API there is. Our viewer serves that build (``RUNICORN_FRONTEND_DIST``
 pointed at the reference venv's ``runicorn/webui``) over a root written by both SDKs, and every
-page of it is driven: the experiments list (a column resized, its Check Status button), the settings drawer's
+page of it is driven: the experiments list (a column resized, Check Status, the recycle bin), the settings drawer's
 five tabs, a run of each SDK, the artifacts list, an artifact's six tabs, the performance
 monitor and the remote page. Any API answer of 400 or more, any failed request, any console
 error or uncaught exception fails the test, naming what went wrong on which page.
@@ -25,6 +25,7 @@ from tests.compat.conftest import reference  # noqa: F401 - the shared reference
 from tests.fixtures.live_server import LiveViewer, start_viewer, stop_viewer, wait_until
 
 pytestmark = pytest.mark.reference
+EXPECT_TIMEOUT_MS = 15_000  # a loaded 2-core machine renders the reference's bundles slowly
 
 # Runs inside the reference's venv: two versions of one model, each from a run with a summary.
 REFERENCE_WRITER = r"""
@@ -138,7 +139,9 @@ def watched(browser: Browser, site: Site) -> Iterator[tuple[Page, Problems]]:
     page.on("requestfailed", problems.on_request_failed)
     page.on("console", problems.on_console)
     page.on("pageerror", lambda exc: problems.found.append(f"{problems.where}: uncaught {exc}"))
+    expect.set_options(timeout=EXPECT_TIMEOUT_MS)
     yield page, problems
+    expect.set_options(timeout=5_000)  # Playwright's default, for the other modules' tests
     context.close()
 
 
@@ -184,6 +187,12 @@ def test_every_page_of_the_reference_ui_works_against_our_api(watched, site: Sit
     problems.where = "/ › Check Status"
     page.get_by_role("button", name="Check Status").click()
     _settle(page)
+    problems.where = "/ › Recycle Bin"
+    page.get_by_role("button", name="Recycle Bin").click()
+    expect(page.locator(".ant-modal-content")).to_be_visible()
+    _settle(page)
+    page.locator(".ant-modal-close").click()
+    expect(page.locator(".ant-modal-content")).to_be_hidden()
 
     problems.where = "/ › settings"
     page.locator("header .anticon-setting").click()
