@@ -3,10 +3,11 @@
 Users who come from the reference keep its UI, scripts and habits; its UI is the most demanding
 client of the reference API there is. Our viewer serves that build (``RUNICORN_FRONTEND_DIST``
 pointed at the reference venv's ``runicorn/webui``) over a root written by both SDKs, and every
-page of it is driven: the experiments list (a column resized, Check Status, the recycle bin), the settings drawer's
-five tabs, a run of each SDK, the artifacts list, an artifact's six tabs, the performance
-monitor and the remote page. Any API answer of 400 or more, any failed request, any console
-error or uncaught exception fails the test, naming what went wrong on which page.
+page of it is driven: the experiments list (a column resized, Check Status, the recycle bin),
+the settings drawer's five tabs, a run of each SDK (live logs and its artifacts), the artifacts
+list, an artifact of each SDK and their tabs, the performance monitor and the remote page. Any
+API answer of 400 or more, any failed request, any console error or uncaught exception fails the
+test, naming what went wrong on which page.
 """
 
 from __future__ import annotations
@@ -205,6 +206,10 @@ def test_every_page_of_the_reference_ui_works_against_our_api(watched, site: Sit
         _visit(page, problems, site, f"/runs/{run_id}")
         expect(page.get_by_text(run_id).first).to_be_visible()
         _settle(page)
+    # The log line arrived over our logs WebSocket; the artifact row from /api/runs/{id}/artifacts.
+    _visit(page, problems, site, f"/runs/{site.ours}")
+    expect(page.get_by_text("vit: training done")).to_be_visible()
+    expect(page.locator(".ant-table-row", has_text="vit-model")).to_be_visible()
 
     _visit(page, problems, site, "/artifacts")
     expect(page.get_by_text("ref-model").first).to_be_visible()
@@ -220,6 +225,12 @@ def test_every_page_of_the_reference_ui_works_against_our_api(watched, site: Sit
     expect(page.get_by_text("test_acc").first).to_be_visible()
     _click_tab(page, problems, "Performance", where)
     expect(page.get_by_text("No performance data available")).to_have_count(0)
+
+    where = "/artifacts/vit-model?type=model"  # written by our SDK
+    _visit(page, problems, site, where)
+    _click_tab(page, problems, "Training History", where)
+    expect(page.get_by_text("test_acc").first).to_be_visible()
+    _click_tab(page, problems, "Lineage Graph", where)
 
     _visit(page, problems, site, "/performance")
     # The CPU and memory tabs come from /api/system/monitor ("No monitoring tabs enabled" without it).
