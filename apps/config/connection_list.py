@@ -9,16 +9,24 @@ Unlike the reference, which hands every password back in clear on each read, a p
 only encrypted (``encrypted_password``) and a read says ``hasPassword`` instead. Because the UI
 writes back the list it read, an entry posted without a password keeps the one already stored
 under its id.
+
+The reference keeps this list in ``connections.json`` of the same config directory (passwords as
+Fernet tokens under its ``.secret.key``). In the embedded profile, the first read brings that list
+over once, each password decrypted with the reference's key and encrypted again with ours.
 """
 
 from __future__ import annotations
 
+import logging
 import threading
 from typing import Any
 
-from runicorn.config import load_user_config, save_user_config
+from cryptography.fernet import Fernet, InvalidToken
+from runicorn.config import config_dir, load_user_config, save_user_config
+from runicorn.jsonio import read_json
 
 from apps.accounts import user_settings
+from apps.accounts.access import auth_required
 
 from . import secrets
 from .validation import InvalidField, clean_host, clean_port, clean_secret, clean_text, clean_username
@@ -29,12 +37,56 @@ _TEXT_FIELDS = {"id": 100, "name": 200, "authMethod": 16, "privateKeyPath": 4096
                 "remoteRoot": 4096}
 _NUMBER_FIELDS = ("localPort", "remotePort", "createdAt", "lastUsed")
 _ENCRYPTED = "encrypted_password"
+REFERENCE_FILE = "connections.json"
+REFERENCE_KEY_FILE = ".secret.key"
+_FERNET_PREFIX = "gAAAAA"  # every Fernet token starts so (version byte and timestamp)
 _lock = threading.RLock()
+log = logging.getLogger(__name__)
 
 
 def _load() -> list[dict[str, Any]]:
     raw = user_settings.load(CONFIG_KEY, lambda: load_user_config().get(CONFIG_KEY))
+    if raw is None and not auth_required():
+        raw = _import_reference_list()
     return [r for r in raw if isinstance(r, dict) and isinstance(r.get("id"), str)] if isinstance(raw, list) else []
+
+
+def _reference_password(value: str, key: bytes | None) -> str | None:
+    if not value.startswith(_FERNET_PREFIX):
+        return value  # the reference stored it in clear when it could not encrypt
+    try:
+        return Fernet(key).decrypt(value.encode()).decode() if key else None
+    except (InvalidToken, ValueError, UnicodeDecodeError):
+        return None
+
+
+def _import_reference_list() -> list[dict[str, Any]] | None:
+    """The reference's ``connections.json``, stored as ours (once); None when there is none."""
+    data = read_json(config_dir() / REFERENCE_FILE)
+    if not isinstance(data, list):
+        return None
+    try:
+        key: bytes | None = (config_dir() / REFERENCE_KEY_FILE).read_bytes().strip()
+    except OSError:
+        key = None
+    records: list[dict[str, Any]] = []
+    for position, entry in enumerate(data[:MAX_CONNECTIONS]):
+        try:
+            record, password = _clean(entry, position)
+        except InvalidField as exc:
+            log.warning("left out a saved connection of the reference: %s", exc)
+            continue
+        if any(r["id"] == record["id"] for r in records):
+            continue
+        plain = _reference_password(password, key) if password else None
+        if password and plain is None:
+            log.warning("the saved password of connection %s cannot be decrypted; enter it again", record["id"])
+        if plain:
+            record[_ENCRYPTED] = secrets.encrypt(plain)
+        records.append(record)
+    _store(records)
+    log.info("brought over %d saved connections from the reference's %s", len(records), REFERENCE_FILE)
+    return records
 
 
 def _store(records: list[dict[str, Any]]) -> None:

@@ -79,30 +79,33 @@ class SshConnectionDetailsView(APIView):
         return json_response({"ok": True, "connection": record})
 
 
-def _query_name(request: Request, field: str, required: bool = True) -> str | None:
+def _optional_name(request: Request, field: str) -> str | None:
     value = request.query_params.get(field)
-    if value is None and not required:
-        return None
     if value is None:
-        raise Unprocessable(f"Query parameter {field} is required")
+        return None
     try:
         return ui_preferences.clean_name(field, value)
     except InvalidField as exc:
         raise Unprocessable(str(exc)) from None
 
 
+def _required_name(request: Request, field: str) -> str:
+    value = _optional_name(request, field)
+    if value is None:
+        raise Unprocessable(f"Query parameter {field} is required")
+    return value
+
+
 def _reset_widths(request: Request) -> HttpResponse:
-    table = _query_name(request, "table")
-    assert table is not None  # required above
-    ui_preferences.reset_column_widths(table, _query_name(request, "size", required=False))
+    table = _required_name(request, "table")
+    ui_preferences.reset_column_widths(table, _optional_name(request, "size"))
     return json_response({"ok": True, "message": "Column width preferences reset"})
 
 
 class ColumnWidthsView(APIView):
     @schemas.get_column_widths
     def get(self, request: Request) -> HttpResponse:
-        table, size = _query_name(request, "table"), _query_name(request, "size")
-        assert table is not None and size is not None  # required above
+        table, size = _required_name(request, "table"), _required_name(request, "size")
         return json_response({"table": table, "size": size,
                               "widths": ui_preferences.get_column_widths(table, size)})
 

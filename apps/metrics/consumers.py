@@ -209,6 +209,6 @@ def _since(entry: RunMetrics, token: Token) -> tuple[Token, list[dict[str, Any]]
 
 
 def _table_rows(table: MetricTable, start: int, stop: int) -> list[dict[str, Any]]:
-    """Rows ``start:stop`` of the table in the ``metrics_step`` shape."""
+    """Rows ``start:stop`` of the table in the ``metrics_step`` shape (every column, null where unlogged)."""
     view = View(None, table.step[start:stop], names=table.columns[1:], start=start)
-    return answer_rows(table, view, np.arange(stop - start), {}, ["global_step"])
+    return answer_rows(table, view, np.arange(stop - start), {}, ["global_step"], nulls=True)

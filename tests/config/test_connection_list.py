@@ -1,11 +1,15 @@
 """GET/POST /api/remote/connections/saved: the reference web UI's whole-list connections, with its
-camelCase fields, and the password kept only encrypted (never handed back)."""
+camelCase fields, and the password kept only encrypted (never handed back); the reference's own
+connections.json brought over."""
 
 from __future__ import annotations
 
 import json
 
 import pytest
+from cryptography.fernet import Fernet
+
+from apps.config import secrets
 
 pytestmark = pytest.mark.django_db
 
@@ -62,3 +66,31 @@ def test_a_malformed_list_is_422_and_changes_nothing(client, body, detail):
     answer = client.post(URL, body, format="json")
     assert (answer.status_code, answer.json()) == (422, {"detail": detail})
     assert [c["id"] for c in client.get(URL).json()["connections"]] == [ENTRY["id"]]
+
+
+def test_the_reference_list_is_brought_over_once_with_its_passwords_re_encrypted(client, config_home, caplog):
+    key = Fernet.generate_key()
+    config_home.mkdir(parents=True)
+    (config_home / ".secret.key").write_bytes(key)
+    token = Fernet(key).encrypt(PASSWORD.encode()).decode()
+    unreadable = Fernet(Fernet.generate_key()).encrypt(b"other key").decode()
+    reference_list = [
+        {**ENTRY, "password": token},
+        {**ENTRY, "id": "conn_clear", "password": "in-clear-pw"},
+        {**ENTRY, "id": "conn_lost", "password": unreadable},
+        {"id": "conn_broken", "host": ""},
+    ]
+    (config_home / "connections.json").write_text(json.dumps(reference_list))
+
+    listed = client.get(URL).json()["connections"]
+
+    assert [(c["id"], c["hasPassword"]) for c in listed] == [
+        (ENTRY["id"], True), ("conn_clear", True), ("conn_lost", False)]
+    assert listed[0]["remoteRoot"] == ENTRY["remoteRoot"] and "password" not in listed[0]
+    stored = json.loads((config_home / "config.json").read_text())["remote_connections"]
+    assert secrets.decrypt(stored[0]["encrypted_password"]) == PASSWORD
+    assert secrets.decrypt(stored[1]["encrypted_password"]) == "in-clear-pw"
+    assert "cannot be decrypted" in caplog.text
+    # Once: later changes to the reference's file are not ours to follow.
+    (config_home / "connections.json").write_text(json.dumps([{**ENTRY, "id": "conn_new"}]))
+    assert [c["id"] for c in client.get(URL).json()["connections"]] == [ENTRY["id"], "conn_clear", "conn_lost"]

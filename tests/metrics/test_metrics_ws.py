@@ -57,7 +57,7 @@ async def test_appended_rows_are_pushed_in_the_metrics_step_shape(indexed_run, a
         assert pushed["type"] == "rows" and pushed["last_step"] == 3
         assert pushed["rows"] == [
             {"global_step": 2, "loss": 0.5, "stage": "train", "time": T0 + 1},
-            {"global_step": 3, "loss": 0.25, "time": T0 + 2},
+            {"global_step": 3, "loss": 0.25, "stage": None, "time": T0 + 2},
         ]
         http = await sync_to_async(api.get)(f"/api/runs/{run.name}/metrics_step")
         assert http.json()["rows"][1:] == pushed["rows"]
