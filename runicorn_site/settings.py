@@ -60,6 +60,11 @@ RUNICORN_RATE_LIMITS = {
 }
 # Reverse proxies in front of the viewer that append to X-Forwarded-For (0: trust REMOTE_ADDR only).
 RUNICORN_RATE_LIMIT_PROXY_COUNT = envint("RUNICORN_RATE_LIMIT_PROXY_COUNT", 0, minimum=0)
+# Per-account login limit (apps.accounts.lockout): this many failed logins of one username within
+# the lock-out time lock it for that long, whatever address the guesses come from.
+RUNICORN_LOGIN_MAX_FAILURES = envint("RUNICORN_LOGIN_MAX_FAILURES", 5, minimum=1)
+RUNICORN_LOGIN_LOCKOUT_SECONDS = envint("RUNICORN_LOGIN_LOCKOUT_SECONDS", 900, minimum=1)
+AUTHENTICATION_BACKENDS = ["apps.accounts.lockout.LockoutBackend", "django.contrib.auth.backends.ModelBackend"]
 # Saved SSH secrets (apps.config.secrets) are encrypted with this Fernet key; empty: a key file
 # (mode 0600) in the user config directory. Viewers sharing one config need the same key.
 RUNICORN_SECRETS_KEY = envstr("RUNICORN_SECRETS_KEY")
