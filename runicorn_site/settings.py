@@ -209,8 +209,14 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 _redis_url = profile.redis_url()
 if _redis_url:
+    # socket_timeout above channels-redis's 5 s blocking read (BZPOPMIN, brpop_timeout): redis-py 8
+    # defaults to a 5 s socket timeout, so every idle receive raised TimeoutError at ~5 s and the
+    # socket closed with 1011. The run followers (apps.metrics.consumers) do not use the layer at all.
     CHANNEL_LAYERS = {
-        "default": {"BACKEND": "channels_redis.core.RedisChannelLayer", "CONFIG": {"hosts": [_redis_url]}}
+        "default": {
+            "BACKEND": "channels_redis.core.RedisChannelLayer",
+            "CONFIG": {"hosts": [{"address": _redis_url, "socket_timeout": 15, "socket_connect_timeout": 5}]},
+        }
     }
     CACHES = {"default": {"BACKEND": "runicorn_site.redis_cache.SharedRedisCache", "LOCATION": _redis_url}}
 else:
