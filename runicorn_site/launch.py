@@ -68,8 +68,27 @@ CLOSE_GOING_AWAY = 1001  # RFC 6455: the server is going down
 FLUSH_SECONDS = 0.3
 
 
+def _line_too_long(channel: Any, line: bytes) -> None:
+    """Twisted's answer to a request line or header over 16 kB was to drop the connection without
+    a status; answer 414 (request line) or 431 (a header) with the API's error shape instead."""
+    import json
+
+    first_line = bool(getattr(channel, "_HTTPChannel__first_line", True))
+    status = b"414 URI Too Long" if first_line else b"431 Request Header Fields Too Large"
+    what = "request line (method, path and query)" if first_line else "header"
+    limit = getattr(channel, "MAX_LENGTH", 16384)
+    body = json.dumps({"detail": f"The {what} is longer than {limit} bytes; send long parameters "
+                                 "in a POST body or shorten them"}).encode()
+    channel.transport.write(
+        b"HTTP/1.1 " + status + b"\r\nContent-Type: application/json\r\nContent-Length: "
+        + str(len(body)).encode() + b"\r\nConnection: close\r\n\r\n" + body
+    )
+    channel.loseConnection()
+
+
 def _server_class() -> type:
-    """daphne's server, closing open WebSockets with 1001 on SIGTERM/SIGINT before it stops.
+    """daphne's server, closing open WebSockets with 1001 on SIGTERM/SIGINT before it stops (and
+    Twisted's HTTP channel answering over-long lines, see :func:`_line_too_long`).
 
     Stock daphne drops the connections, so clients saw 1006 ("abnormal closure") and could not
     tell a restart from a crash. Our signal handler sends the close frames, gives them a moment to
@@ -81,6 +100,9 @@ def _server_class() -> type:
     from daphne.server import Server
     from daphne.ws_protocol import WebSocketProtocol
     from twisted.internet import reactor
+    from twisted.web import http
+
+    http.HTTPChannel.lineLengthExceeded = _line_too_long  # a status instead of a dropped connection
 
     class ClosingServer(Server):  # type: ignore[misc]
         def run(self) -> None:
