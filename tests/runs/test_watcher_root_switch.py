@@ -12,6 +12,12 @@ from tests.fixtures.live_server import wait_until
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
+@pytest.fixture(autouse=True)
+def _own_config_home(tmp_path, monkeypatch):  # type: ignore[no-untyped-def]
+    """Switching the root writes user_root_dir into the user config: a config of the test's own."""
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg-config"))
+
+
 @pytest.fixture
 def watcher_thread(settings, storage_root):  # type: ignore[no-untyped-def]
     from apps.runs import watcher

@@ -33,3 +33,10 @@ def secrets_dir(tmp_path: Path) -> Path:
 def _fast_password_hashing(settings):  # type: ignore[no-untyped-def]
     """Users are created after this (autouse runs first), so logins here cost no PBKDF2 rounds."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _own_config_home(tmp_path, monkeypatch):  # type: ignore[no-untyped-def]
+    """A user config directory per test: switching the storage root writes user_root_dir there,
+    and it must not leak into later tests (or into viewers they start)."""
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg-config"))

@@ -12,6 +12,7 @@ import os
 import shutil
 import signal
 import subprocess
+import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -134,10 +135,47 @@ def test_team_sockets_stay_open_while_the_run_writes(team_viewer):
     assert "TimeoutError" not in viewer.log(), viewer.log()[-2000:]
 
 
-@pytest.mark.parametrize("profile", ["team", "embedded"])
+@pytest.fixture
+def image_viewer(tmp_path: Path) -> Iterator[tuple[LiveViewer, dict[str, str]]]:
+    """The container's command: the entry point, then plain ``daphne`` (not ``runicorn viewer``)."""
+    from tests.team.services import REPO, child_env
+
+    redis = require_redis()
+    with fresh_database() as database:
+        root = tmp_path / "root"
+        root.mkdir()
+        env = team_env(database, redis, RUNICORN_DIR=str(root), RUNICORN_START_INDEXER="1")
+        port = free_port()
+        run_env = child_env(env)
+        run_env["PATH"] = f"{Path(sys.executable).parent}:{run_env.get('PATH', '')}"
+        log_path = tmp_path / "daphne.log"
+        process = subprocess.Popen(
+            ["sh", str(REPO / "deploy" / "docker-entrypoint.sh"), "daphne", "--bind", "127.0.0.1", "--port",
+             str(port), "--proxy-headers", "runicorn_site.asgi:application"],
+            cwd=REPO, env=run_env, stdout=open(log_path, "wb"), stderr=subprocess.STDOUT,  # noqa: SIM115
+        )
+        viewer = LiveViewer(f"http://127.0.0.1:{port}", root, process, log_path)
+        try:
+            wait_until(lambda: _answers(viewer), timeout=60, interval=0.5)
+            yield viewer, create_user(env, "ada", "--admin")
+        finally:
+            if process.poll() is None:
+                stop_viewer(viewer)
+
+
+def _answers(viewer: LiveViewer) -> bool:
+    try:
+        return viewer.get("/api/health").status_code == 200
+    except OSError:
+        return False
+
+
+@pytest.mark.parametrize("profile", ["team", "embedded", "image"])
 def test_sigterm_stops_the_viewer_within_5_s_with_sockets_open(request, profile):
     if profile == "team":
         viewer, headers = request.getfixturevalue("team_viewer")
+    elif profile == "image":
+        viewer, headers = request.getfixturevalue("image_viewer")
     else:
         viewer, headers = request.getfixturevalue("embedded_viewer"), {}
     run = _running_run(viewer, headers)
