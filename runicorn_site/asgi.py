@@ -16,6 +16,8 @@ from django.urls import get_resolver  # noqa: E402
 
 from apps.accounts.websocket import websocket_access  # noqa: E402
 
+from .server_tweaks import install as install_server_tweaks  # noqa: E402
+from .server_tweaks import track_open_sockets  # noqa: E402
 from .websocket_routes import websocket_urlpatterns  # noqa: E402
 
 # The URLconf and every view module imported now rather than by the first request: after a
@@ -25,10 +27,12 @@ get_resolver().url_patterns  # noqa: B018 - the property imports them
 application = ProtocolTypeRouter(
     {
         "http": django_asgi_app,
-        # Team profile: a login or an API token before any consumer runs (apps.accounts.websocket).
-        "websocket": websocket_access(URLRouter(websocket_urlpatterns)),
+        # Team profile: a login or an API token before any consumer runs (apps.accounts.websocket);
+        # open sockets are closed with 1001 when the server stops (server_tweaks).
+        "websocket": track_open_sockets(websocket_access(URLRouter(websocket_urlpatterns))),
     }
 )
+install_server_tweaks()
 
 if settings.RUNICORN_START_INDEXER:
     from apps.config.follow import start_following

@@ -86,6 +86,11 @@ RUNICORN_RATE_LIMITS = user_rate_limits.with_overrides({
 }, _user_limits.rules) | _rate_limit_overrides
 # Reverse proxies in front of the viewer that append to X-Forwarded-For (0: trust REMOTE_ADDR only).
 RUNICORN_RATE_LIMIT_PROXY_COUNT = envint("RUNICORN_RATE_LIMIT_PROXY_COUNT", 0, minimum=0)
+# Per-account login limit (apps.accounts.lockout): this many failed logins of one username within
+# the lock-out time lock it for that long, whatever address the guesses come from.
+RUNICORN_LOGIN_MAX_FAILURES = envint("RUNICORN_LOGIN_MAX_FAILURES", 5, minimum=1)
+RUNICORN_LOGIN_LOCKOUT_SECONDS = envint("RUNICORN_LOGIN_LOCKOUT_SECONDS", 900, minimum=1)
+AUTHENTICATION_BACKENDS = ["apps.accounts.lockout.LockoutBackend", "django.contrib.auth.backends.ModelBackend"]
 # Saved SSH secrets (apps.config.secrets) are encrypted with this Fernet key; empty: a key file
 # (mode 0600) in the user config directory. Viewers sharing one config need the same key.
 RUNICORN_SECRETS_KEY = envstr("RUNICORN_SECRETS_KEY")
@@ -250,8 +255,14 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 _redis_url = profile.redis_url()
 if _redis_url:
+    # socket_timeout above channels-redis's 5 s blocking read (BZPOPMIN, brpop_timeout): redis-py 8
+    # defaults to a 5 s socket timeout, so every idle receive raised TimeoutError at ~5 s and the
+    # socket closed with 1011. The run followers (apps.metrics.consumers) do not use the layer at all.
     CHANNEL_LAYERS = {
-        "default": {"BACKEND": "channels_redis.core.RedisChannelLayer", "CONFIG": {"hosts": [_redis_url]}}
+        "default": {
+            "BACKEND": "channels_redis.core.RedisChannelLayer",
+            "CONFIG": {"hosts": [{"address": _redis_url, "socket_timeout": 15, "socket_connect_timeout": 5}]},
+        }
     }
     CACHES = {"default": {"BACKEND": "runicorn_site.redis_cache.SharedRedisCache", "LOCATION": _redis_url}}
 else:

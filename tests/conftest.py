@@ -21,6 +21,9 @@ os.environ["RUNICORN_START_INDEXER"] = "0"
 os.environ["RUNICORN_EMBEDDED_BEAT"] = "0"
 # Rate limits off: suites and benchmarks hammer endpoints; tests/system/test_ratelimit.py turns them on.
 os.environ["RUNICORN_RATE_LIMIT_ENABLED"] = "0"
+# Likewise the per-account lock-out: the suite's users fail logins on purpose, in one shared cache;
+# tests/security/test_login_limits.py sets it low.
+os.environ["RUNICORN_LOGIN_MAX_FAILURES"] = "1000000"
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "runicorn_site.settings")
 
 import django  # noqa: E402

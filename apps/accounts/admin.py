@@ -5,10 +5,28 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin, messages
+from django.contrib.admin.forms import AdminAuthenticationForm
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 
-from . import tokens
+from . import lockout, tokens
 from .models import ApiToken
+
+
+class LockoutAwareLoginForm(AdminAuthenticationForm):
+    """The admin's login form, telling a locked-out account when to try again (apps.accounts.lockout)."""
+
+    def clean(self) -> dict[str, Any]:
+        try:
+            return super().clean()
+        except ValidationError:
+            wait = lockout.locked_for(self.cleaned_data.get("username") or "")
+            if wait:
+                raise ValidationError(lockout.retry_message(wait), code="locked") from None
+            raise
+
+
+admin.site.login_form = LockoutAwareLoginForm
 
 
 @admin.register(ApiToken)

@@ -7,4 +7,4 @@ class AccountsConfig(AppConfig):
     verbose_name = "Accounts and API tokens"
 
     def ready(self) -> None:
-        from . import openapi  # noqa: F401 - registers the security schemes with drf-spectacular
+        from . import lockout, openapi  # noqa: F401 - lockout's signal receivers; openapi's security schemes

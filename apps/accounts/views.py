@@ -21,7 +21,7 @@ from rest_framework.views import APIView
 from apps.runs.responses import json_response
 from apps.system.errors import BadRequest, NotFound
 
-from . import schemas, tokens
+from . import lockout, schemas, tokens
 from .access import auth_required, role_of
 
 ACCOUNTS_OFF = (
@@ -84,6 +84,11 @@ class LoginView(APIView):
         if len(username) > MAX_CREDENTIAL_CHARS or len(password) > MAX_CREDENTIAL_CHARS:
             raise BadRequest("Invalid username or password.")
         user = authenticate(request._request, username=username, password=password)
+        wait = lockout.locked_for(username)
+        if wait:  # locked now (this try may have been the last one allowed): say until when
+            response = json_response({"detail": lockout.retry_message(wait), "retry_after": wait}, status=429)
+            response["Retry-After"] = str(wait)
+            return response
         if user is None:  # wrong password, unknown or inactive user: one answer for all
             raise BadRequest("Invalid username or password.")
         login(request._request, user)  # a new session key and CSRF token (no session fixation)

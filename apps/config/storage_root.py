@@ -18,10 +18,15 @@ from apps.runs.watcher import get_watcher
 log = logging.getLogger(__name__)
 
 
-# Never a storage root: the viewer would index and watch the whole machine or kernel files.
-SYSTEM_DIRS = {"/", "/bin", "/boot", "/dev", "/etc", "/lib", "/lib32", "/lib64", "/proc", "/run", "/sbin", "/sys",
-               "/usr", "/var"}
-VIRTUAL_FILESYSTEMS = (Path("/proc"), Path("/sys"), Path("/dev"))
+# Never a storage root: the viewer would index and watch the machine's own files, and write its
+# manifests among them. Paths are compared after resolving symlinks (``/lib`` -> ``/usr/lib``).
+# Nothing at or below these:
+SYSTEM_TREES = tuple(Path(p) for p in (
+    "/bin", "/boot", "/dev", "/etc", "/lib", "/lib32", "/lib64", "/libx32", "/proc", "/sbin", "/sys", "/usr",
+))
+# These and the folders directly inside them (/var/lib, /var/log, /run/user); services keep their
+# own data further down (/var/lib/runicorn), which is fine.
+SYSTEM_PARENTS = (Path("/var"), Path("/run"))
 
 
 class UnusableRoot(ValueError):
@@ -41,6 +46,20 @@ def describe() -> dict[str, Any]:
     }
 
 
+def system_dir_rule(path: Path) -> str | None:
+    """Why the resolved ``path`` is a system directory (the rule that refuses it), or None."""
+    if path == Path(path.anchor):
+        return "is the filesystem root, which is a system directory"
+    for tree in SYSTEM_TREES:
+        if path.is_relative_to(tree):
+            return f"is at or below {tree}, which is a system directory (nothing at or below it can be a storage root)"
+    for parent in SYSTEM_PARENTS:
+        if path == parent or path.parent == parent:
+            return (f"is {parent} or a folder directly inside it, which is a system directory "
+                    f"(a folder further down, such as {parent}/lib/runicorn, is fine)")
+    return None
+
+
 def check_root(raw: Any) -> Path:
     """An absolute, existing (or creatable) and writable directory, or :class:`UnusableRoot`."""
     if not isinstance(raw, str) or not raw.strip():
@@ -51,8 +70,9 @@ def check_root(raw: Any) -> Path:
     if not os.path.isabs(expanded):
         raise UnusableRoot(f"path must be absolute, got {raw.strip()!r}")
     path = Path(expanded).resolve()
-    if str(path) in SYSTEM_DIRS or any(path.is_relative_to(v) for v in VIRTUAL_FILESYSTEMS):
-        raise UnusableRoot(f"{path} is a system directory; choose a directory of your own")
+    refusal = system_dir_rule(path)
+    if refusal:
+        raise UnusableRoot(f"{path} {refusal}; choose a directory of your own, such as ~/runicorn")
     if path.exists() and not path.is_dir():
         raise UnusableRoot(f"{path} exists and is not a directory")
     try:

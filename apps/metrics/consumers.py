@@ -55,7 +55,18 @@ async def _in_thread(fn: Any, *args: Any) -> Any:
 class _Follower(AsyncWebsocketConsumer):
     """Accepts, looks the run up, then runs :meth:`follow` as a task until either side ends."""
 
+    # Followers read files and talk to nobody else: no channel layer, so no Redis connection per
+    # socket in the team profile, and a Redis restart cannot close them.
+    channel_layer_alias = None  # type: ignore[assignment]
     task: asyncio.Task[None] | None = None
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        try:
+            await super().__call__(scope, receive, send)
+        finally:
+            # Cancelled by the server (shutdown) or ended: the follow task must not outlive its socket.
+            if self.task is not None:
+                self.task.cancel()
 
     async def connect(self) -> None:
         await self.accept()

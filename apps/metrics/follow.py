@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -59,36 +60,41 @@ class _DirectoryWatch:
         self.subscribers: set[Subscription] = set()
         self.watching = False
         self.started_at = time.monotonic()
-        self._stop = asyncio.Event()
-        self._task: asyncio.Task[None] | None = None
+        self._stop = threading.Event()
 
     def start(self) -> None:
         if not settings.RUNICORN_FORCE_POLLING:
-            self._task = asyncio.get_running_loop().create_task(self._run(), name=f"watch {self.directory}")
+            # A daemon thread of our own, not ``awatch``: its anyio worker thread is not a daemon,
+            # and one left idle kept the viewer alive for good after SIGTERM.
+            loop = asyncio.get_running_loop()
+            threading.Thread(target=self._run, args=(loop,), name=f"watch {self.directory}", daemon=True).start()
 
-    async def _run(self) -> None:
+    def _run(self, loop: asyncio.AbstractEventLoop) -> None:
         try:
-            from watchfiles import awatch
+            from watchfiles import watch
         except ImportError:
             return
         try:
             self.watching = True
-            async for changes in awatch(
+            for changes in watch(
                 self.directory,
-                stop_event=self._stop,
+                stop_event=self._stop,  # checked every ``step`` ms
                 debounce=60,  # ms: a steady stream of writes is still delivered at this pace
                 step=10,
                 recursive=False,
                 watch_filter=None,
+                raise_interrupt=False,
             ):
-                touched = {Path(path).name for _, path in changes}
-                for sub in list(self.subscribers):
-                    if sub.names & touched:
-                        sub.event.set()
-        except (OSError, RuntimeError) as exc:
+                loop.call_soon_threadsafe(self._wake, {Path(path).name for _, path in changes})
+        except (OSError, RuntimeError) as exc:  # RuntimeError also: the loop closed meanwhile
             log.info("watching %s failed (%s); its followers poll", self.directory, exc)
         finally:
             self.watching = False
+
+    def _wake(self, touched: set[str]) -> None:
+        for sub in list(self.subscribers):
+            if sub.names & touched:
+                sub.event.set()
 
     def unsubscribe(self, sub: Subscription) -> None:
         self.subscribers.discard(sub)

@@ -12,8 +12,8 @@ from typing import Any, TypeVar
 
 from asgiref.sync import sync_to_async
 from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
-from django.views.decorators.http import require_GET
 
+from apps.common.http import read_only
 from apps.runs.responses import json_response
 
 from . import services
@@ -56,22 +56,22 @@ async def _metrics(request: HttpRequest, run_id: str, by: str) -> HttpResponse:
     return response
 
 
-@require_GET
+@read_only
 async def metrics_by_time(request: HttpRequest, run_id: str) -> HttpResponse:
     return await _metrics(request, run_id, "time")
 
 
-@require_GET
+@read_only
 async def metrics_by_step(request: HttpRequest, run_id: str) -> HttpResponse:
     return await _metrics(request, run_id, "step")
 
 
-@require_GET
+@read_only
 async def cache_stats(request: HttpRequest) -> HttpResponse:
     return json_response(await _off_loop(services.cache_stats))
 
 
-@require_GET
+@read_only
 async def metrics_fast(request: HttpRequest, exp_id: str) -> HttpResponse:
     try:
         names = services.parse_metric_names(request.GET.get("metric_names"))

@@ -30,6 +30,8 @@ _NOISY_NAMES = {layout.EVENTS_FILE, layout.LOGS_FILE}
 # lock scans and writes the index, the others serve it and try to take over at each reconcile (so
 # one does within RUNICORN_RECONCILE_SECONDS after the holder stops). On SQLite it is always held.
 INDEX_LEADER_LOCK = "runicorn:index-leader"
+# The watch loop wakes at least this often (ms) when no file changes.
+WATCH_TICK_MS = 500
 
 
 def _interesting(_change: object, path: str) -> bool:
@@ -79,8 +81,6 @@ class IndexWatcher(threading.Thread):
 
     def run(self) -> None:
         try:
-            self._reconcile(first=True)
-            self.ready.set()
             while not self._stop_event.is_set():
                 if settings.RUNICORN_FORCE_POLLING or not self._watch():
                     self._poll()
@@ -91,7 +91,6 @@ class IndexWatcher(threading.Thread):
 
     def _reconcile(self, first: bool = False) -> None:
         close_old_connections()
-        self.root = get_storage_root()
         if not self.leading():
             return
         try:
@@ -115,33 +114,45 @@ class IndexWatcher(threading.Thread):
             log.exception("checking running runs failed")
 
     def _watch(self) -> bool:
-        """Follow inotify events until stopped or the root changes; False when inotify is unusable."""
+        """Follow inotify events until stopped or the root changes; False when inotify is unusable.
+
+        The watch comes first, then the scan: a run written while a new root is scanned sends
+        events the loop applies, where scanning first left a gap until the next reconcile.
+        """
         try:
             from watchfiles import watch
         except ImportError:
             return False
-        root = self.root
+        root = get_storage_root()
         root.mkdir(parents=True, exist_ok=True)
         last_reconcile = last_reap = time.monotonic()
+        scanned = False
         try:
             for changes in watch(
                 root,
                 watch_filter=_interesting,
                 stop_event=self._stop_event,
                 yield_on_timeout=True,
-                rust_timeout=int(settings.RUNICORN_LIVENESS_SECONDS * 1000),
+                # The first pass comes this soon (the watch exists by then); later ones keep the
+                # loop answering a rescan request or a root switch within this time.
+                rust_timeout=WATCH_TICK_MS,
                 debounce=150,
                 step=30,
                 raise_interrupt=False,
             ):
+                now = time.monotonic()
+                if not scanned:
+                    self.root, scanned = root, True
+                    self._reconcile(first=True)
+                    self.ready.set()
+                    last_reconcile = now
                 if changes:
                     self._apply(changes)
-                now = time.monotonic()
-                if self._wake.is_set() or get_storage_root() != root:
+                if get_storage_root() != root:
+                    return True  # watch the new root first, then scan it
+                if self._wake.is_set():
                     self._wake.clear()
                     self._reconcile()
-                    if self.root != root:
-                        return True  # watch the new root
                     last_reconcile = now
                 if now - last_reconcile >= self.reconcile_interval():
                     self._reconcile()
@@ -182,11 +193,15 @@ class IndexWatcher(threading.Thread):
             log.exception("applying file events failed")
 
     def _poll(self) -> None:
+        self.root = get_storage_root()
+        self._reconcile(first=True)
+        self.ready.set()
         last_reap = time.monotonic()
         while not self._stop_event.is_set():
             # On a huge root a scan takes long: keep polling from eating a whole core.
             self._wake.wait(max(settings.RUNICORN_POLL_SECONDS, 2 * self.last_reconcile_seconds))
             self._wake.clear()
+            self.root = get_storage_root()
             self._reconcile()
             if time.monotonic() - last_reap >= settings.RUNICORN_LIVENESS_SECONDS:
                 self._reap()

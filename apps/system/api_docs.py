@@ -258,13 +258,14 @@ _METRICS: dict[tuple[str, str], Doc] = {
 # ---------------------------------------------------------------------------- artifacts
 
 ARTIFACTS = ("artifacts",)
-TYPE_FILTER = query("type", {"type": "string", "enum": list(ARTIFACT_TYPES)},
-                    "Artifact type; needed when a name exists in several types")
+TYPE_FILTER = query("type", {"type": "string", "enum": ["", *ARTIFACT_TYPES]},
+                    "Artifact type; needed when a name exists in several types (empty: any type)")
 ARTIFACT_MISSING = error("No such artifact or version", "Artifact not found: resnet50")
 BAD_NAME = error("Malformed name, version or type", "Invalid version: 'x' (expected a positive integer, as in /v3)")
 ARTIFACT_NAME = {"type": "string", "pattern": rf'^[^/\\:*?"<>|\x00]{{1,{MAX_NAME_LENGTH}}}$'}
 NAME_PATH = {"name": ARTIFACT_NAME}
-VERSION_PATH = {**NAME_PATH, "version": {"type": "string", "pattern": "^[0-9]+$"}}
+# What the server takes: 1 and up, at most 12 digits (leading zeros allowed, as in v007); not v0.
+VERSION_PATH = {**NAME_PATH, "version": {"type": "string", "pattern": "^(?=[0-9]{1,12}$)0*[1-9][0-9]*$"}}
 
 TRAINING_METRICS = obj(
     ("run_id", "run_name", "project", "metrics", "created_at", "status"),

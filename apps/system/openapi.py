@@ -19,8 +19,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.http import HttpRequest
 from django.urls import URLPattern, URLResolver, get_resolver
 from drf_spectacular.openapi import AutoSchema
+
+from apps.accounts import access
 
 # ---------------------------------------------------------------------------- schema builders
 
@@ -217,14 +220,58 @@ def complete_schema(result: dict[str, Any], generator: Any, request: Any, public
         ]
         operation["parameters"] = path_params + operation.get("parameters", [])
         paths.setdefault(route, {})[method.lower()] = operation
+    names = dict(_route_names())
     for route, item in paths.items():
         if not route.startswith("/api/"):
             continue
-        for operation in item.values():
-            operation.setdefault("responses", {}).setdefault("429", RATE_LIMITED)
+        for method, operation in item.items():
+            responses = operation.setdefault("responses", {})
+            responses.setdefault("429", RATE_LIMITED)
+            role = _role_needed(method, route, names.get(route))
+            if role != access.PUBLIC:
+                responses.setdefault("401", NOT_AUTHENTICATED)
+                responses.setdefault("403", ADMIN_ONLY if role == access.ADMIN else FORBIDDEN)
     result["paths"] = dict(sorted(paths.items()))
     return result
 
+
+def _route_names() -> Iterator[tuple[str, str | None]]:
+    """``(openapi_path, route name)`` of every /api/ route: the access table is keyed by names."""
+
+    def walk(patterns: list[Any], prefix: str) -> Iterator[tuple[str, str | None]]:
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                yield from walk(pattern.url_patterns, prefix + str(pattern.pattern))
+            elif isinstance(pattern, URLPattern):
+                yield openapi_path(prefix + str(pattern.pattern)), pattern.name
+
+    yield from walk(get_resolver().url_patterns, "/")
+
+
+def _role_needed(method: str, route: str, name: str | None) -> str:
+    """The least role the team profile's access table asks for this operation."""
+    request = HttpRequest()
+    request.method, request.path_info = method.upper(), route
+    return access.required_role(request, name)
+
+
+def _error_response(description: str, example: str) -> dict[str, Any]:
+    return {"description": description,
+            "content": {"application/json": {"schema": ERROR, "example": {"detail": example}}}}
+
+
+NOT_AUTHENTICATED = _error_response(
+    "Team profile (RUNICORN_AUTH=required): no valid API token or session", access.NOT_AUTHENTICATED
+)
+FORBIDDEN = _error_response(
+    "Team profile: a request authenticated by the session cookie lacks its X-CSRFToken header, or the "
+    "session's page is of another origin",
+    "CSRF Failed: CSRF token missing.",
+)
+ADMIN_ONLY = _error_response(
+    "Team profile: this needs an admin (is_staff); members get 403. Session requests also need X-CSRFToken",
+    "This action needs an admin (is_staff); ask one of the viewer's admins.",
+)
 
 RATE_LIMITED = {
     "description": "Too many requests from this client for this route; retry after Retry-After seconds",

@@ -31,6 +31,9 @@ from runicorn.ratelimits import rate_error, route_error
 log = logging.getLogger(__name__)
 
 API_PREFIX = "/api/"
+# Other ways to send a password, counted as the API's login (one counter per address for all):
+# otherwise the admin's login form is a way around the login limit.
+LOGIN_ALIASES = {"/admin/login/": "/api/auth/login"}
 _PARAM = re.compile(r"<(?:\w+:)?(\w+)>")
 
 
@@ -92,7 +95,7 @@ def client_ip(request: HttpRequest) -> str:
 
 def count_request(request: HttpRequest) -> Usage | None:
     """Count this request against its route's limit; None when limits are off or the cache is down."""
-    route = route_of(request.path_info)
+    route = LOGIN_ALIASES.get(request.path_info) or route_of(request.path_info)
     rate = rate_for(request.method or "GET", route)
     ip = client_ip(request)
     try:
@@ -118,11 +121,11 @@ def count_request(request: HttpRequest) -> Usage | None:
 
 
 def _applies(request: HttpRequest) -> bool:
-    return (
-        settings.RUNICORN_RATE_LIMIT_ENABLED
-        and request.path_info.startswith(API_PREFIX)
-        and request.method != "OPTIONS"  # CORS preflights are free, as in the reference
-    )
+    if not settings.RUNICORN_RATE_LIMIT_ENABLED:
+        return False
+    if request.method == "POST" and request.path_info in LOGIN_ALIASES:
+        return True
+    return request.path_info.startswith(API_PREFIX) and request.method != "OPTIONS"  # preflights are free
 
 
 def _refusal(request: HttpRequest, usage: Usage) -> HttpResponse:

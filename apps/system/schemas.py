@@ -14,9 +14,14 @@ NOT_FOUND = OpenApiResponse(ERROR, "No such run (or the id is malformed)",
 
 health = extend_schema(
     summary="Health of the viewer: storage root, index and metrics cache",
+    description=(
+        "`status` is `ok`, or `degraded` with `reasons` (e.g. the index database cannot be written). "
+        "In the team profile an anonymous caller gets `{\"status\": ...}` only."
+    ),
     tags=["system"],
     responses={200: OpenApiResponse(obj(
-        ("status", "version"), status=STR, storage=STR, version=STR,
+        ("status",), status={"type": "string", "enum": ["ok", "degraded"]}, reasons=arr(STR),
+        storage=STR, version=STR,
         index=obj(runs=INT, generation=INT, last_full_scan=n(NUM), watcher_running=BOOL,
                   progress=obj(active=BOOL, scanned=INT, total=INT, written=INT, fraction=NUM, seconds=NUM)),
         cache=obj(enabled=BOOL, type=STR, hit_rate=STR, hits=INT, misses=INT, incremental_updates=INT, size=INT,

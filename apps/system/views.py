@@ -2,23 +2,18 @@
 
 from __future__ import annotations
 
-import runicorn
 from django.http import HttpResponse
 from rest_framework.negotiation import BaseContentNegotiation
 from rest_framework.request import Request
 from rest_framework.views import APIView
 
-from apps.metrics.services import health_cache
-from apps.runs import indexer
-from apps.runs.models import IndexState
 from apps.runs.responses import json_response
-from apps.runs.storage import get_storage_root
-from apps.runs.watcher import get_watcher
 
 from . import schemas
 from .errors import BadRequest
 from .exports import csv_chunks, find_run, read_environment
 from .gpu import read_telemetry
+from .health import health
 from .host import host_sample
 from .report import markdown_report
 from .streaming import streaming_response
@@ -27,24 +22,7 @@ from .streaming import streaming_response
 class HealthView(APIView):
     @schemas.health
     def get(self, request: Request) -> HttpResponse:
-        state = IndexState.objects.filter(pk=1).first()
-        watcher = get_watcher()
-        return json_response(
-            {
-                "status": "ok",
-                "storage": str(get_storage_root()),
-                "version": runicorn.__version__,
-                "index": {
-                    "runs": state.runs_indexed if state else 0,
-                    "generation": state.generation if state else 0,
-                    "last_full_scan": state.last_full_scan if state else None,
-                    "watcher_running": bool(watcher and watcher.is_alive()),
-                    # The scan under way: a first index of a big root fills in chunk by chunk.
-                    "progress": indexer.progress.as_dict(),
-                },
-                "cache": health_cache(),
-            }
-        )
+        return json_response(health(request.user))
 
 
 class GpuTelemetryView(APIView):

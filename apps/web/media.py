@@ -21,9 +21,9 @@ from typing import Any
 
 import orjson
 from django.http import FileResponse, HttpRequest, HttpResponse
-from django.views.decorators.http import require_GET
 from runicorn import layout
 
+from apps.common.http import read_only
 from apps.common.paths import NotContained, contained
 from apps.runs.lookup import get_run
 from apps.runs.responses import json_response
@@ -136,7 +136,7 @@ def media_file(run_dir: Path, rel: str) -> Path | None:
     return target
 
 
-@require_GET
+@read_only
 def run_images(request: HttpRequest, run_id: str) -> HttpResponse:
     try:
         _, run_dir = get_run(run_id)
@@ -145,7 +145,7 @@ def run_images(request: HttpRequest, run_id: str) -> HttpResponse:
     return json_response({"images": list_images(run_dir / layout.EVENTS_FILE)})
 
 
-@require_GET
+@read_only
 def run_media(request: HttpRequest, run_id: str, path: str) -> HttpResponse:
     try:
         _, run_dir = get_run(run_id)

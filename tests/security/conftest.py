@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from runicorn import lifecycle
 
-from tests.team.conftest import team  # noqa: F401 - the team profile switched on for a test
+from tests.team.conftest import admin_user, member, other_member, team  # noqa: F401 - team profile and users
 
 
 @pytest.fixture(autouse=True)
@@ -27,3 +27,16 @@ def secrets_dir(tmp_path: Path) -> Path:
     (path / "events.jsonl").write_text('{"ts": 1.0, "type": "metrics", "data": {"secret": 31337, "global_step": 1}}\n')
     (path / "environment.json").write_text('{"secret": "TOP-SECRET-ENV"}')
     return path
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):  # type: ignore[no-untyped-def]
+    """Users are created after this (autouse runs first), so logins here cost no PBKDF2 rounds."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _own_config_home(tmp_path, monkeypatch):  # type: ignore[no-untyped-def]
+    """A user config directory per test: switching the storage root writes user_root_dir there,
+    and it must not leak into later tests (or into viewers they start)."""
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg-config"))
