@@ -8,6 +8,7 @@ from rest_framework.request import Request
 from rest_framework.views import APIView
 
 from apps.runs.responses import json_response
+from apps.runs.storage import get_storage_root
 
 from . import schemas
 from .errors import BadRequest
