@@ -101,7 +101,8 @@ def _flip(root: Path, args: argparse.Namespace, to_bin: bool) -> int:
     for loc in find_runs(root, _need_runs(args)):
         in_bin = (loc.path / layout.DELETED_MARKER).exists()
         if in_bin == to_bin:
-            print(f"{loc.run_id}: {'already in the recycle bin' if to_bin else 'not in the recycle bin'}")
+            print(f"{loc.run_id}: {'already in the recycle bin' if to_bin else 'not in the recycle bin'}",
+                  file=sys.stderr)
             failed += 1
             continue
         if to_bin:
