@@ -97,7 +97,7 @@ def test_delete_and_restore_go_through_the_recycle_bin(cli, sdk, root):
     assert deleted.returncode == 0 and "moved to the recycle bin" in deleted.stdout
     assert marker["reason"] == "user_deleted" and marker["original_status"] == "finished"
     assert json.loads(searched.stdout)["total"] == 0  # hidden from the lists, as in the viewer
-    assert again.returncode == 1 and "already in the recycle bin" in again.stdout
+    assert again.returncode == 1 and "already in the recycle bin" in again.stderr
     assert restored.returncode == 0 and not (path / ".deleted").exists()
 
 

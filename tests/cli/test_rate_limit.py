@@ -59,7 +59,7 @@ def test_remove_and_reset_undo_overrides(cli, tmp_path):
     refused = cli("rate-limit", "--action", "reset")
     reset = cli("rate-limit", "--action", "reset", "--force")
 
-    assert again.returncode == 1 and "has no override" in again.stdout
+    assert again.returncode == 1 and "has no override" in again.stderr
     assert refused.returncode == 2 and "add --force" in refused.stderr
     assert reset.returncode == 0 and not limits_file(tmp_path).exists()
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import sys
 import time
 from pathlib import Path
 from typing import Any, Dict, Iterator, List, Optional, Tuple
@@ -235,7 +236,7 @@ def _delete(root: Path, args: argparse.Namespace) -> int:
         print(f"Permanently deleted {type_}/{name}:v{version} ({human_bytes(freed.freed_bytes)} freed)")
         return 0
     if not housekeeping.soft_delete(root, type_, name, version):
-        print(f"{name}:v{version} is already deleted")
+        print(f"error: {name}:v{version} is already deleted", file=sys.stderr)
         return EXIT_FAILED
     print(f"Deleted {type_}/{name}:v{version} (files kept; `--action restore` brings it back)")
     return 0
@@ -244,7 +245,7 @@ def _delete(root: Path, args: argparse.Namespace) -> int:
 def _restore(root: Path, args: argparse.Namespace) -> int:
     type_, name, version = _pick_version(root, args, default_latest=False)
     if not housekeeping.restore(root, type_, name, version):
-        print(f"{name}:v{version} is not deleted")
+        print(f"error: {name}:v{version} is not deleted", file=sys.stderr)
         return EXIT_FAILED
     print(f"Restored {type_}/{name}:v{version}")
     return 0

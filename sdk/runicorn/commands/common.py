@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import functools
 import sys
+import textwrap
 import time
 from pathlib import Path
 from typing import Any, Callable, List, Optional
@@ -55,7 +56,8 @@ def add_command(
     return sub.add_parser(  # type: ignore[no-any-return]
         name,
         help=help,
-        description=description or help[:1].upper() + help[1:] + ".",
+        # The examples keep their layout, so the formatter does not wrap: the description is wrapped here.
+        description=textwrap.fill(description or help[:1].upper() + help[1:] + ".", 79),
         epilog="examples:\n" + examples.strip("\n"),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )

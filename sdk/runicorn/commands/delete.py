@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -49,6 +50,7 @@ class Plan:
     sizes: Dict[str, int] = field(default_factory=dict)
     alive: List[str] = field(default_factory=list)  # ids of runs whose process is running
     orphans: List[Key] = field(default_factory=list)  # versions made by these runs, used by no other
+    makers: Dict[Key, str] = field(default_factory=dict)  # the run that made each of them
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -93,17 +95,16 @@ def make_plan(root: Path, run_ids: List[str], from_bin: bool) -> Plan:
             continue
         plan.runs.append(rec)
         plan.sizes[rec.run_id] = _dir_size(loc.path)
-    created: List[Key] = []
     for rec in plan.runs:
-        created += [(e["type"], e["name"], e["version"]) for e in read_entries(Path(rec.run_dir),
-                                                                               layout.ARTIFACTS_CREATED_FILE)]
-    if created:
+        for e in read_entries(Path(rec.run_dir), layout.ARTIFACTS_CREATED_FILE):
+            plan.makers[(e["type"], e["name"], e["version"])] = rec.run_id
+    if plan.makers:
         used: Set[Key] = set()
         for loc in everything:
             if loc.run_id not in chosen_ids or loc.run_id in plan.alive:
                 used.update((e["type"], e["name"], e["version"])
                             for e in read_entries(loc.path, layout.ARTIFACTS_USED_FILE))
-        plan.orphans = [key for key in dict.fromkeys(created) if key not in used and _version_exists(root, key)]
+        plan.orphans = [key for key in plan.makers if key not in used and _version_exists(root, key)]
     return plan
 
 
@@ -154,7 +155,7 @@ def run(args: argparse.Namespace) -> int:
     done = len(plan.runs) - len([f for f in failures if f[0] == "run"])
     print(f"Deleted {done} of {len(plan.runs)} run(s).")
     for _kind, what, why in failures:
-        print(f"error: could not delete {what}: {why}")
+        print(f"error: could not delete {what}: {why}", file=sys.stderr)
     return EXIT_FAILED if failures or plan.alive else 0
 
 
@@ -164,15 +165,19 @@ def _execute(root: Path, plan: Plan, with_artifacts: bool) -> List[Tuple[str, st
     bar = ProgressBar("Deleting")
     done = 0
     try:
+        kept: Set[str] = set()
         for rec in plan.runs:
             try:
                 markers.remove_run_dir(Path(rec.run_dir))
             except OSError as exc:
                 failures.append(("run", rec.run_id, exc.strerror or str(exc)))
+                kept.add(rec.run_id)
             done += 1
             bar(done, steps)
         if with_artifacts:
             for key in plan.orphans:
+                if plan.makers[key] in kept:  # its run is still there: so is what the run made
+                    continue
                 try:
                     housekeeping.delete_permanently(root, *key)
                 except (OSError, ValueError) as exc:

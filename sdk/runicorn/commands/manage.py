@@ -19,6 +19,7 @@ from .common import (
     add_storage_argument,
     find_runs,
     handles_errors,
+    is_alive,
     storage_root,
 )
 
@@ -89,9 +90,9 @@ def _tag(root: Path, args: argparse.Namespace) -> int:
         rec = records.read_run(loc)
         tags = markers.set_tags(loc.path, [t for t in rec.tags if t not in remove] + add)
         print(f"{loc.run_id}: tags {', '.join(tags) if tags else '(none)'}")
-        if rec.status == "running":
-            print(f"note: {loc.run_id} is still running; tags its process adds later are written with these",
-                  file=sys.stderr)
+        if is_alive(rec):
+            print(f"note: {loc.run_id} is still running; if its code calls add_tags() later, the run's own tag "
+                  "list replaces these (tag it again after it finishes)", file=sys.stderr)
     return 0
 
 
@@ -100,7 +101,8 @@ def _flip(root: Path, args: argparse.Namespace, to_bin: bool) -> int:
     for loc in find_runs(root, _need_runs(args)):
         in_bin = (loc.path / layout.DELETED_MARKER).exists()
         if in_bin == to_bin:
-            print(f"{loc.run_id}: {'already in the recycle bin' if to_bin else 'not in the recycle bin'}")
+            print(f"{loc.run_id}: {'already in the recycle bin' if to_bin else 'not in the recycle bin'}",
+                  file=sys.stderr)
             failed += 1
             continue
         if to_bin:

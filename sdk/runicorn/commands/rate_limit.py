@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import sys
 from typing import Any, Dict, Optional
 
 from .. import ratelimits
@@ -215,7 +216,7 @@ def _remove(args: argparse.Namespace) -> int:
     data = ratelimits.read_raw()
     present = (endpoint == "default" and "default" in data) or endpoint in (data.get("endpoints") or {})
     if not present:
-        print(f"{endpoint} has no override; nothing to remove")
+        print(f"error: {endpoint} has no override; nothing to remove", file=sys.stderr)
         return EXIT_FAILED
 
     def change(data: Dict[str, Any]) -> None:
