@@ -340,6 +340,12 @@ export const en = {
     xDim: "X",
     yDim: "Y",
     noDims: "The selected runs have no numeric config or summary values in common.",
+    searchRuns: "Add runs: search project, name or tag",
+    noMatch: "No other run matches.",
+    diff: "Config and summary",
+    onlyDifferences: "Only differences",
+    key: "Key",
+    noDifferences: "The runs hold the same values.",
     metrics: "Metrics",
   },
   metricsPreview: {

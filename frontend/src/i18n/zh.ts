@@ -342,6 +342,12 @@ export const zh: Messages = {
     xDim: "X",
     yDim: "Y",
     noDims: "所选运行没有共同的数值型配置或摘要。",
+    searchRuns: "添加运行：搜索项目、名称或标签",
+    noMatch: "没有其他匹配的运行。",
+    diff: "配置与摘要",
+    onlyDifferences: "只看差异",
+    key: "键",
+    noDifferences: "这些运行的值相同。",
     metrics: "指标",
   },
   metricsPreview: {

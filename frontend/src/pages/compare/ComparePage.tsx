@@ -1,5 +1,5 @@
 import { useMemo, useState } from "react";
-import { ActionIcon, Badge, Button, Group, MultiSelect, Paper, Select, SimpleGrid, Slider, Stack, Switch, Text, TextInput, Title } from "@mantine/core";
+import { ActionIcon, Badge, Group, MultiSelect, Paper, SegmentedControl, Select, SimpleGrid, Slider, Stack, Switch, Text, Title } from "@mantine/core";
 import { useQueries } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
 import { Link, useSearchParams } from "react-router-dom";
@@ -7,10 +7,13 @@ import { metricColumnsQuery, runQuery } from "../../api/queries";
 import { ErrorAlert } from "../../components/ErrorAlert";
 import { loadChartDefaults } from "../../lib/chartDefaults";
 import { colorAt } from "../../lib/colors";
-import { groupByPrefix, metricNames } from "../../lib/series";
+import { groupByPrefix, metricNames, type XMode } from "../../lib/series";
 import { CompareChart, type ComparedRun } from "./CompareChart";
 import { defaultDimensions, dimensions } from "./dims";
+import { DiffTable } from "./DiffTable";
+import { scatterDefaults } from "./diff";
 import { ParallelCoordinates } from "./ParallelCoordinates";
+import { RunSearch } from "./RunSearch";
 import { ScatterPlot } from "./ScatterPlot";
 
 const MAX_RUNS = 20;
@@ -30,7 +33,7 @@ export default function ComparePage() {
     else p.delete("runs");
     setParams(p);
   };
-  const [draft, setDraft] = useState("");
+  const [xMode, setXMode] = useState<XMode>("step");
   const [smoothing, setSmoothing] = useState(() => loadChartDefaults().smoothing); // as chosen in Settings
   const [logY, setLogY] = useState(false);
   const [chosenDims, setChosenDims] = useState<string[] | null>(null);
@@ -58,8 +61,9 @@ export default function ComparePage() {
   );
   const shownDims = (chosenDims ?? defaultDimensions(dims)).map((k) => dims.find((d) => d.key === k)).filter((d) => d !== undefined);
   const numeric = dims.filter((d) => d.kind === "number");
-  const xDim = numeric.find((d) => d.key === xKey) ?? numeric[0];
-  const yDim = numeric.find((d) => d.key === yKey) ?? numeric[1] ?? numeric[0];
+  const start = scatterDefaults(dims);
+  const xDim = numeric.find((d) => d.key === (xKey ?? start.x)) ?? numeric[0];
+  const yDim = numeric.find((d) => d.key === (yKey ?? start.y)) ?? numeric[1] ?? numeric[0];
   const failed = details.find((d) => d.error)?.error;
 
   return (
@@ -87,21 +91,7 @@ export default function ComparePage() {
               </Link>
             </Badge>
           ))}
-          <form
-            onSubmit={(e) => {
-              e.preventDefault();
-              const id = draft.trim();
-              if (id && !ids.includes(id)) setIds([...ids, id]);
-              setDraft("");
-            }}
-          >
-            <Group gap={4}>
-              <TextInput size="xs" placeholder={t("compare.addRun")} value={draft} onChange={(e) => setDraft(e.currentTarget.value)} w={220} />
-              <Button size="xs" variant="light" type="submit">
-                +
-              </Button>
-            </Group>
-          </form>
+          <RunSearch exclude={ids} onAdd={(id) => setIds([...ids, id])} />
         </Group>
         {ids.length === 0 && (
           <Text size="sm" c="dimmed" mt="xs">
@@ -113,6 +103,19 @@ export default function ComparePage() {
       {ids.length > 0 && (
         <>
           <Group gap="xl">
+            <Group gap="xs">
+              <Text size="sm">{t("run.xAxis")}</Text>
+              <SegmentedControl
+                size="xs"
+                value={xMode}
+                onChange={(v) => setXMode(v as XMode)}
+                data={[
+                  { value: "step", label: t("run.step") },
+                  { value: "time", label: t("run.time") },
+                ]}
+                data-testid="compare-x-mode"
+              />
+            </Group>
             <Group gap="xs" w={300}>
               <Text size="sm">{t("run.smoothing")}</Text>
               <Slider style={{ flex: 1 }} min={0} max={0.99} step={0.01} value={smoothing} onChange={setSmoothing} label={(v) => v.toFixed(2)} />
@@ -128,11 +131,12 @@ export default function ComparePage() {
               )}
               <SimpleGrid cols={{ base: 1, lg: 2 }} spacing="sm">
                 {metrics.map((metric) => (
-                  <CompareChart key={metric} metric={metric} runs={runs} smoothing={smoothing} logY={logY} />
+                  <CompareChart key={metric} metric={metric} runs={runs} smoothing={smoothing} logY={logY} mode={xMode} />
                 ))}
               </SimpleGrid>
             </section>
           ))}
+          {loaded && dims.length > 0 && <DiffTable dims={dims} runs={runs} />}
           {loaded && (
             <SimpleGrid cols={{ base: 1, lg: 2 }} spacing="md">
               <Paper withBorder p="sm" radius="sm">
@@ -165,8 +169,8 @@ export default function ComparePage() {
                 {xDim && yDim ? (
                   <>
                     <Group gap="xs" mb="xs" grow>
-                      <Select size="xs" label={t("compare.xDim")} data={numeric.map((d) => d.key)} value={xDim.key} onChange={setXKey} searchable />
-                      <Select size="xs" label={t("compare.yDim")} data={numeric.map((d) => d.key)} value={yDim.key} onChange={setYKey} searchable />
+                      <Select size="xs" label={t("compare.xDim")} data={numeric.map((d) => d.key)} value={xDim.key} onChange={setXKey} searchable data-testid="scatter-x" />
+                      <Select size="xs" label={t("compare.yDim")} data={numeric.map((d) => d.key)} value={yDim.key} onChange={setYKey} searchable data-testid="scatter-y" />
                     </Group>
                     <ScatterPlot xDim={xDim} yDim={yDim} runs={runs} />
                   </>
