@@ -1,5 +1,5 @@
-import { useMemo, useState } from "react";
-import { ActionIcon, Badge, Group, MultiSelect, Paper, SegmentedControl, Select, SimpleGrid, Slider, Stack, Switch, Text, Title } from "@mantine/core";
+import { useEffect, useMemo, useState } from "react";
+import { ActionIcon, Badge, Button, Group, MultiSelect, Paper, SegmentedControl, Select, SimpleGrid, Slider, Stack, Switch, Text, Title } from "@mantine/core";
 import { useQueries } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
 import { Link, useSearchParams } from "react-router-dom";
@@ -10,7 +10,9 @@ import { colorAt } from "../../lib/colors";
 import { groupByPrefix, metricNames, type XMode } from "../../lib/series";
 import { CompareChart, type ComparedRun } from "./CompareChart";
 import { defaultDimensions, dimensions } from "./dims";
+import { useWorkspace } from "../../lib/useWorkspace";
 import { DiffTable } from "./DiffTable";
+import { type CompareLayout, DEFAULT_COMPARE, compareJson, readCompareLayout } from "./layout";
 import { scatterDefaults } from "./diff";
 import { ParallelCoordinates } from "./ParallelCoordinates";
 import { RunSearch } from "./RunSearch";
@@ -33,14 +35,30 @@ export default function ComparePage() {
     else p.delete("runs");
     setParams(p);
   };
-  const [xMode, setXMode] = useState<XMode>("step");
-  const [smoothing, setSmoothing] = useState(() => loadChartDefaults().smoothing); // as chosen in Settings
-  const [logY, setLogY] = useState(false);
-  const [chosenDims, setChosenDims] = useState<string[] | null>(null);
-  const [xKey, setXKey] = useState<string | null>(null);
-  const [yKey, setYKey] = useState<string | null>(null);
+  const [layout, setLayoutState] = useState<CompareLayout>(DEFAULT_COMPARE);
+  const [appliedFor, setAppliedFor] = useState<string | null>(null);
 
   const details = useQueries({ queries: ids.map((id) => runQuery(id)) });
+  // The layout is kept for the project of the first run compared.
+  const project = details[0]?.data?.project ?? "";
+  const workspace = useWorkspace("compare", project);
+  useEffect(() => {
+    if (project && workspace.loaded && appliedFor !== project) {
+      setLayoutState(readCompareLayout(workspace.layout));
+      setAppliedFor(project);
+    }
+  }, [project, workspace.loaded, workspace.layout, appliedFor]);
+  const setLayout = (patch: Partial<CompareLayout>) => {
+    const next = { ...layout, ...patch };
+    setLayoutState(next);
+    if (project) workspace.save(compareJson(next));
+  };
+  const xMode = layout.xAxis;
+  const smoothing = layout.smoothing ?? loadChartDefaults().smoothing; // as chosen in Settings
+  const logY = layout.logY;
+  const chosenDims = layout.dims;
+  const xKey = layout.scatterX;
+  const yKey = layout.scatterY;
   const columns = useQueries({ queries: ids.map((id) => metricColumnsQuery(id)) });
 
   const runs: ComparedRun[] = ids.map((id, i) => {
@@ -108,7 +126,7 @@ export default function ComparePage() {
               <SegmentedControl
                 size="xs"
                 value={xMode}
-                onChange={(v) => setXMode(v as XMode)}
+                onChange={(v) => setLayout({ xAxis: v as XMode })}
                 data={[
                   { value: "step", label: t("run.step") },
                   { value: "time", label: t("run.time") },
@@ -118,9 +136,23 @@ export default function ComparePage() {
             </Group>
             <Group gap="xs" w={300}>
               <Text size="sm">{t("run.smoothing")}</Text>
-              <Slider style={{ flex: 1 }} min={0} max={0.99} step={0.01} value={smoothing} onChange={setSmoothing} label={(v) => v.toFixed(2)} />
+              <Slider style={{ flex: 1 }} min={0} max={0.99} step={0.01} value={smoothing} onChange={(v) => setLayout({ smoothing: v })} label={(v) => v.toFixed(2)} />
             </Group>
-            <Switch label={t("run.logScale")} checked={logY} onChange={(e) => setLogY(e.currentTarget.checked)} />
+            <Switch label={t("run.logScale")} checked={logY} onChange={(e) => setLayout({ logY: e.currentTarget.checked })} />
+            {project && (
+              <Button
+                size="xs"
+                variant="subtle"
+                color="gray"
+                onClick={() => {
+                  void workspace.reset();
+                  setLayoutState(DEFAULT_COMPARE);
+                }}
+                data-testid="reset-compare-layout"
+              >
+                {t("run.resetLayout")}
+              </Button>
+            )}
           </Group>
           {allMetrics.map(({ group, metrics }) => (
             <section key={group || "(none)"}>
@@ -154,7 +186,7 @@ export default function ComparePage() {
                       label={t("compare.dimensions")}
                       data={dims.map((d) => d.key)}
                       value={shownDims.map((d) => d.key)}
-                      onChange={setChosenDims}
+                      onChange={(dims) => setLayout({ dims })}
                       searchable
                       mb="xs"
                     />
@@ -169,8 +201,8 @@ export default function ComparePage() {
                 {xDim && yDim ? (
                   <>
                     <Group gap="xs" mb="xs" grow>
-                      <Select size="xs" label={t("compare.xDim")} data={numeric.map((d) => d.key)} value={xDim.key} onChange={setXKey} searchable data-testid="scatter-x" />
-                      <Select size="xs" label={t("compare.yDim")} data={numeric.map((d) => d.key)} value={yDim.key} onChange={setYKey} searchable data-testid="scatter-y" />
+                      <Select size="xs" label={t("compare.xDim")} data={numeric.map((d) => d.key)} value={xDim.key} onChange={(scatterX) => setLayout({ scatterX })} searchable data-testid="scatter-x" />
+                      <Select size="xs" label={t("compare.yDim")} data={numeric.map((d) => d.key)} value={yDim.key} onChange={(scatterY) => setLayout({ scatterY })} searchable data-testid="scatter-y" />
                     </Group>
                     <ScatterPlot xDim={xDim} yDim={yDim} runs={runs} />
                   </>
