@@ -314,6 +314,8 @@ export const en = {
     min: "Min",
     max: "Max",
     points: "Points",
+    openLightbox: "Open large, with the step slider",
+    lightboxKeys: "{{at}} of {{count}} · ← → to step",
     resetZoom: "Reset zoom",
     zoomHint: "Drag to zoom, double-click to reset",
     logSearch: "Search in log",

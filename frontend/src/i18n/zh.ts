@@ -316,6 +316,8 @@ export const zh: Messages = {
     min: "最小",
     max: "最大",
     points: "点数",
+    openLightbox: "放大查看（可拖动步数）",
+    lightboxKeys: "第 {{at}} / {{count}} 张 · ← → 切换",
     resetZoom: "重置缩放",
     zoomHint: "拖动以缩放，双击重置",
     logSearch: "在日志中搜索",
