@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from django.db import connection
-from django.db.models import F, OuterRef, QuerySet, Subquery
+from django.db.models import F, OuterRef, Q, QuerySet, Subquery
 
 from apps.runs.models import Run
 
@@ -75,6 +75,35 @@ def sorted_ids(base: QuerySet[Run], column: ColumnRef, desc: bool, offset: int, 
     else:
         ordered = qs.order_by(F("_num").asc(nulls_last=True), F("_text").asc(nulls_last=True), "pk")
     return list(ordered.values_list("pk", flat=True)[offset : offset + limit])
+
+
+def walk_ids(column: ColumnRef, desc: bool, offset: int, limit: int) -> list[int]:
+    """The same page as ``sorted_ids`` over every live run, read by walking the facet indexes.
+
+    Unfiltered, the order is the index order itself: numbers from ``facet_kind_key_del_num``
+    (kind, key, deleted, num, run), strings from ``facet_kind_key_del_text``, so a page costs
+    ``offset + limit`` index entries instead of a probe and a sort of every run (~250 ms at
+    100,000 runs on SQLite). Only pages past the runs with a value read the runs without one.
+    """
+    sign = "-" if desc else ""
+    base = Facet.objects.filter(kind=_KINDS[column.root], key=column.key, deleted__in=[False])
+    parts = [
+        base.filter(num__isnull=False).order_by(f"{sign}num", f"{sign}run_id").values_list("run_id", flat=True),
+        base.filter(text__isnull=False).order_by(f"{sign}text", f"{sign}run_id").values_list("run_id", flat=True),
+    ]
+    ids: list[int] = []
+    skipped = 0  # rows of the earlier parts before this one
+    for part in parts:
+        start = max(0, offset - skipped)
+        found = list(part[start : start + limit - len(ids)])
+        ids += found
+        if len(ids) == limit:
+            return ids
+        skipped += start + len(found) if found or start == 0 else part.count()
+    with_value = base.filter(Q(num__isnull=False) | Q(text__isnull=False)).values("run_id")
+    rest = Run.objects.filter(deleted__in=[False]).exclude(pk__in=with_value).order_by(f"{sign}pk")
+    start = max(0, offset - skipped)
+    return ids + list(rest.values_list("pk", flat=True)[start : start + limit - len(ids)])
 
 
 def lookup(doc: Any, dotted: str) -> Any:

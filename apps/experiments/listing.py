@@ -183,6 +183,8 @@ def _custom_page(flt: Filter, generation: str) -> tuple[int, list[int]]:
     offset = (lq.page - 1) * lq.per_page
     if offset >= total:
         return total, []
+    if flt.only_live and not flt.preds and not flt.rest and not lq.include_deleted:
+        return total, custom_columns.walk_ids(lq.order_column, lq.order_desc, offset, lq.per_page)
     base = Run.objects.filter(flt.q("in"))
     return total, custom_columns.sorted_ids(base, lq.order_column, lq.order_desc, offset, lq.per_page)
 

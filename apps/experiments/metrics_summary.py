@@ -19,18 +19,30 @@ _NOT_METRICS = frozenset({"time"})
 
 
 def empty() -> dict[str, Any]:
-    return {"total_data_points": 0, "available_metrics": [], "step_range": None}
+    return {"total_data_points": 0, "available_metrics": [], "step_range": None, "metric_stats": {}}
+
+
+def _stats(column: np.ndarray) -> dict[str, Any] | None:
+    present = column[~np.isnan(column)]
+    if not present.size:
+        return None
+    return {"last": float(present[-1]), "min": float(present.min()), "max": float(present.max()),
+            "count": int(present.size)}
 
 
 def _summary(entry: RunMetrics) -> dict[str, Any]:
     table = entry.table
     if not table.n:
         return empty()
+    names = sorted(name for name in table.numeric if name not in _NOT_METRICS)
+    stats = {name: _stats(table.numeric[name][: table.n]) for name in names}
     return {
         "total_data_points": int(table.n),
-        "available_metrics": sorted(name for name in table.numeric if name not in _NOT_METRICS),
+        "available_metrics": names,
         # Rows are kept sorted by step.
         "step_range": {"min": int(table.step[0]), "max": int(table.step[table.n - 1])},
+        # Each metric's last, smallest and largest value (the run page's summary tab).
+        "metric_stats": {name: value for name, value in stats.items() if value is not None},
     }
 
 

@@ -42,6 +42,11 @@ def test_it_returns_the_run_with_its_metrics_summary(api, storage_root, reindex)
         "total_data_points": 10,
         "available_metrics": ["loss", "val_acc"],
         "step_range": {"min": 3, "max": 12},
+        # Each metric's last, smallest and largest value, over the steps 3..12 logged.
+        "metric_stats": {
+            "loss": {"last": 1 / 13, "min": 1 / 13, "max": 1 / 4, "count": 10},
+            "val_acc": {"last": 0.12, "min": 0.03, "max": 0.12, "count": 10},
+        },
     }
     assert body["environment_available"] is True
     # meta, status, summary, config, events, logs, environment, media/x.png
@@ -66,6 +71,7 @@ def test_the_metrics_summary_follows_appends_and_ignores_a_half_written_line(api
     (run_dir / "events.jsonl").write_text(json.dumps(metric_event(7, 1.0, acc=1)) + "\n")
     assert api.get(url).json()["metrics_summary"] == {
         "total_data_points": 1, "available_metrics": ["acc"], "step_range": {"min": 7, "max": 7},
+        "metric_stats": {"acc": {"last": 1.0, "min": 1.0, "max": 1.0, "count": 1}},
     }
 
 
@@ -73,7 +79,8 @@ def test_a_run_without_events_has_an_empty_summary(api, storage_root, reindex):
     run_dir = make_experiment(storage_root)
     reindex()
     body = api.get(f"/api/v2/experiments/{run_dir.name}").json()
-    assert body["metrics_summary"] == {"total_data_points": 0, "available_metrics": [], "step_range": None}
+    assert body["metrics_summary"] == {"total_data_points": 0, "available_metrics": [], "step_range": None,
+                                       "metric_stats": {}}
     assert body["environment_available"] is False
 
 

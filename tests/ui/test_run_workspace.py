@@ -28,10 +28,11 @@ STEPS = 40
 
 @pytest.fixture(scope="module")
 def stage_runs(ui_site: UISite) -> Iterator[dict[str, str]]:
-    run = rn.Run(project=PROJECT, name="cnn", storage=ui_site.root)
+    run = rn.Run(project=PROJECT, name="cnn", storage=ui_site.root, capture_env=True)
     for step in range(1, STEPS + 1):
         run.log({"train/loss": 1.0 / step, "val/loss": 1.2 / step, "system/cpu": 10.0 + step % 5}, step=step)
     run.log({"lr": 0.00125}, step=STEPS)  # logged once: a single point
+    run.summary({"test_acc": 0.123456789})
     run.finish()
     script = textwrap.dedent(f"""
         import runicorn as rn
@@ -158,3 +159,27 @@ def test_a_failed_run_shows_its_exit_reason_and_traceback(
     expect(traceback).to_contain_text("in train")
     expect(traceback).to_contain_text("ValueError: boom: lr must be positive")
     screenshot_both_themes(page, "run-failed", folder=shots)
+
+
+def test_the_summary_rounds_numbers_and_lists_each_metrics_last_min_and_max(
+    page: Page, ui_site: UISite, stage_runs: dict[str, str], shots: Path
+):
+    page.goto(f"{ui_site.url}/runs/{stage_runs['cnn']}?tab=summary")
+    acc = page.get_by_test_id("summary-table").locator("[data-key='test_acc']")
+    expect(acc).to_have_text("0.12346")
+    expect(acc).to_have_attribute("title", "0.123456789")
+    row = page.get_by_test_id("metric-stats").locator("tr[data-metric='val/loss'] td")
+    expect(row).to_have_text(["val/loss", str(1.2 / STEPS), "0.03", "1.2", str(STEPS)])
+    expect(row.nth(1).locator("span")).to_have_attribute("title", str(1.2 / STEPS))
+    screenshot_both_themes(page, "run-summary", folder=shots, full_page=True)
+
+
+def test_the_environment_shows_dates_and_sizes_in_human_units(page: Page, ui_site: UISite, stage_runs: dict[str, str]):
+    env = json.loads(next(ui_site.root.glob(f"{PROJECT}/cnn/runs/*/environment.json")).read_text())
+    page.goto(f"{ui_site.url}/runs/{stage_runs['cnn']}?tab=environment")
+    captured = page.get_by_test_id("environment").locator("[data-key='captured_at']")
+    expect(captured).to_have_text(re.compile(r"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$"))
+    expect(captured).to_have_attribute("title", str(env["captured_at"]))
+    if "memory_total_bytes" in env:
+        memory = page.get_by_test_id("environment").locator("[data-key='memory_total_bytes']")
+        expect(memory).to_have_text(re.compile(r"^\d+\.\d (MB|GB|TB)$"))

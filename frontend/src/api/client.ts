@@ -8,6 +8,7 @@ import type {
   ColumnWidths,
   DeletedRun,
   EnvironmentAnswer,
+  ExperimentDetail,
   ExperimentPage,
   ExperimentQuery,
   FastMetrics,
@@ -168,6 +169,9 @@ export const api = {
   },
   resetWorkspace(page: WorkspacePage, project: string): Promise<WorkspaceAnswer> {
     return send("DELETE", `/api/workspaces/${page}${queryString({ project })}`);
+  },
+  experiment(runId: string): Promise<ExperimentDetail> {
+    return request(`/api/v2/experiments/${enc(runId)}`);
   },
   run(runId: string): Promise<RunDetail> {
     return request(`/api/runs/${enc(runId)}`);

@@ -178,3 +178,16 @@ export interface WorkspaceAnswer {
   layout: JsonObject | null;
   updated_at: number | null;
 }
+
+/** One metric's figures in the V2 detail's `metrics_summary.metric_stats`. */
+export interface MetricStats {
+  last: number;
+  min: number;
+  max: number;
+  count: number;
+}
+
+/** `GET /api/v2/experiments/{id}` (the parts the run page reads). */
+export interface ExperimentDetail {
+  metrics_summary: { total_data_points: number; available_metrics: string[]; metric_stats?: Record<string, MetricStats> };
+}

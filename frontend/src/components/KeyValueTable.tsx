@@ -2,7 +2,15 @@ import { Table, Text } from "@mantine/core";
 import type { JsonValue } from "../api/types";
 import { formatValue } from "../lib/format";
 
-export function KeyValueTable({ entries, empty, testId }: { entries: [string, JsonValue][]; empty: string; testId?: string }) {
+interface Props {
+  entries: [string, JsonValue][];
+  empty: string;
+  testId?: string;
+  /** How a value is shown (rounded, in human units); the exact value is then its title. */
+  format?: (key: string, value: JsonValue) => string;
+}
+
+export function KeyValueTable({ entries, empty, testId, format }: Props) {
   if (entries.length === 0) {
     return (
       <Text c="dimmed" size="sm">
@@ -21,8 +29,8 @@ export function KeyValueTable({ entries, empty, testId }: { entries: [string, Js
               </Text>
             </Table.Td>
             <Table.Td>
-              <Text size="sm" ff="monospace" style={{ wordBreak: "break-all" }}>
-                {formatValue(value)}
+              <Text size="sm" ff="monospace" style={{ wordBreak: "break-all" }} title={format ? formatValue(value) : undefined} data-key={key}>
+                {format ? format(key, value) : formatValue(value)}
               </Text>
             </Table.Td>
           </Table.Tr>

@@ -1,5 +1,5 @@
-import { useMemo, useState } from "react";
-import { ActionIcon, Badge, Button, Group, MultiSelect, Paper, Select, SimpleGrid, Slider, Stack, Switch, Text, TextInput, Title } from "@mantine/core";
+import { useEffect, useMemo, useState } from "react";
+import { ActionIcon, Badge, Button, Group, MultiSelect, Paper, SegmentedControl, Select, SimpleGrid, Slider, Stack, Switch, Text, Title } from "@mantine/core";
 import { useQueries } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
 import { Link, useSearchParams } from "react-router-dom";
@@ -7,10 +7,15 @@ import { metricColumnsQuery, runQuery } from "../../api/queries";
 import { ErrorAlert } from "../../components/ErrorAlert";
 import { loadChartDefaults } from "../../lib/chartDefaults";
 import { colorAt } from "../../lib/colors";
-import { groupByPrefix, metricNames } from "../../lib/series";
+import { groupByPrefix, metricNames, type XMode } from "../../lib/series";
 import { CompareChart, type ComparedRun } from "./CompareChart";
 import { defaultDimensions, dimensions } from "./dims";
+import { useWorkspace } from "../../lib/useWorkspace";
+import { DiffTable } from "./DiffTable";
+import { type CompareLayout, DEFAULT_COMPARE, compareJson, readCompareLayout } from "./layout";
+import { scatterDefaults } from "./diff";
 import { ParallelCoordinates } from "./ParallelCoordinates";
+import { RunSearch } from "./RunSearch";
 import { ScatterPlot } from "./ScatterPlot";
 
 const MAX_RUNS = 20;
@@ -30,14 +35,30 @@ export default function ComparePage() {
     else p.delete("runs");
     setParams(p);
   };
-  const [draft, setDraft] = useState("");
-  const [smoothing, setSmoothing] = useState(() => loadChartDefaults().smoothing); // as chosen in Settings
-  const [logY, setLogY] = useState(false);
-  const [chosenDims, setChosenDims] = useState<string[] | null>(null);
-  const [xKey, setXKey] = useState<string | null>(null);
-  const [yKey, setYKey] = useState<string | null>(null);
+  const [layout, setLayoutState] = useState<CompareLayout>(DEFAULT_COMPARE);
+  const [appliedFor, setAppliedFor] = useState<string | null>(null);
 
   const details = useQueries({ queries: ids.map((id) => runQuery(id)) });
+  // The layout is kept for the project of the first run compared.
+  const project = details[0]?.data?.project ?? "";
+  const workspace = useWorkspace("compare", project);
+  useEffect(() => {
+    if (project && workspace.loaded && appliedFor !== project) {
+      setLayoutState(readCompareLayout(workspace.layout));
+      setAppliedFor(project);
+    }
+  }, [project, workspace.loaded, workspace.layout, appliedFor]);
+  const setLayout = (patch: Partial<CompareLayout>) => {
+    const next = { ...layout, ...patch };
+    setLayoutState(next);
+    if (project) workspace.save(compareJson(next));
+  };
+  const xMode = layout.xAxis;
+  const smoothing = layout.smoothing ?? loadChartDefaults().smoothing; // as chosen in Settings
+  const logY = layout.logY;
+  const chosenDims = layout.dims;
+  const xKey = layout.scatterX;
+  const yKey = layout.scatterY;
   const columns = useQueries({ queries: ids.map((id) => metricColumnsQuery(id)) });
 
   const runs: ComparedRun[] = ids.map((id, i) => {
@@ -58,8 +79,9 @@ export default function ComparePage() {
   );
   const shownDims = (chosenDims ?? defaultDimensions(dims)).map((k) => dims.find((d) => d.key === k)).filter((d) => d !== undefined);
   const numeric = dims.filter((d) => d.kind === "number");
-  const xDim = numeric.find((d) => d.key === xKey) ?? numeric[0];
-  const yDim = numeric.find((d) => d.key === yKey) ?? numeric[1] ?? numeric[0];
+  const start = scatterDefaults(dims);
+  const xDim = numeric.find((d) => d.key === (xKey ?? start.x)) ?? numeric[0];
+  const yDim = numeric.find((d) => d.key === (yKey ?? start.y)) ?? numeric[1] ?? numeric[0];
   const failed = details.find((d) => d.error)?.error;
 
   return (
@@ -87,21 +109,7 @@ export default function ComparePage() {
               </Link>
             </Badge>
           ))}
-          <form
-            onSubmit={(e) => {
-              e.preventDefault();
-              const id = draft.trim();
-              if (id && !ids.includes(id)) setIds([...ids, id]);
-              setDraft("");
-            }}
-          >
-            <Group gap={4}>
-              <TextInput size="xs" placeholder={t("compare.addRun")} value={draft} onChange={(e) => setDraft(e.currentTarget.value)} w={220} />
-              <Button size="xs" variant="light" type="submit">
-                +
-              </Button>
-            </Group>
-          </form>
+          <RunSearch exclude={ids} onAdd={(id) => setIds([...ids, id])} />
         </Group>
         {ids.length === 0 && (
           <Text size="sm" c="dimmed" mt="xs">
@@ -113,11 +121,38 @@ export default function ComparePage() {
       {ids.length > 0 && (
         <>
           <Group gap="xl">
+            <Group gap="xs">
+              <Text size="sm">{t("run.xAxis")}</Text>
+              <SegmentedControl
+                size="xs"
+                value={xMode}
+                onChange={(v) => setLayout({ xAxis: v as XMode })}
+                data={[
+                  { value: "step", label: t("run.step") },
+                  { value: "time", label: t("run.time") },
+                ]}
+                data-testid="compare-x-mode"
+              />
+            </Group>
             <Group gap="xs" w={300}>
               <Text size="sm">{t("run.smoothing")}</Text>
-              <Slider style={{ flex: 1 }} min={0} max={0.99} step={0.01} value={smoothing} onChange={setSmoothing} label={(v) => v.toFixed(2)} />
+              <Slider style={{ flex: 1 }} min={0} max={0.99} step={0.01} value={smoothing} onChange={(v) => setLayout({ smoothing: v })} label={(v) => v.toFixed(2)} />
             </Group>
-            <Switch label={t("run.logScale")} checked={logY} onChange={(e) => setLogY(e.currentTarget.checked)} />
+            <Switch label={t("run.logScale")} checked={logY} onChange={(e) => setLayout({ logY: e.currentTarget.checked })} />
+            {project && (
+              <Button
+                size="xs"
+                variant="subtle"
+                color="gray"
+                onClick={() => {
+                  void workspace.reset();
+                  setLayoutState(DEFAULT_COMPARE);
+                }}
+                data-testid="reset-compare-layout"
+              >
+                {t("run.resetLayout")}
+              </Button>
+            )}
           </Group>
           {allMetrics.map(({ group, metrics }) => (
             <section key={group || "(none)"}>
@@ -128,11 +163,12 @@ export default function ComparePage() {
               )}
               <SimpleGrid cols={{ base: 1, lg: 2 }} spacing="sm">
                 {metrics.map((metric) => (
-                  <CompareChart key={metric} metric={metric} runs={runs} smoothing={smoothing} logY={logY} />
+                  <CompareChart key={metric} metric={metric} runs={runs} smoothing={smoothing} logY={logY} mode={xMode} />
                 ))}
               </SimpleGrid>
             </section>
           ))}
+          {loaded && dims.length > 0 && <DiffTable dims={dims} runs={runs} />}
           {loaded && (
             <SimpleGrid cols={{ base: 1, lg: 2 }} spacing="md">
               <Paper withBorder p="sm" radius="sm">
@@ -150,7 +186,7 @@ export default function ComparePage() {
                       label={t("compare.dimensions")}
                       data={dims.map((d) => d.key)}
                       value={shownDims.map((d) => d.key)}
-                      onChange={setChosenDims}
+                      onChange={(dims) => setLayout({ dims })}
                       searchable
                       mb="xs"
                     />
@@ -165,8 +201,8 @@ export default function ComparePage() {
                 {xDim && yDim ? (
                   <>
                     <Group gap="xs" mb="xs" grow>
-                      <Select size="xs" label={t("compare.xDim")} data={numeric.map((d) => d.key)} value={xDim.key} onChange={setXKey} searchable />
-                      <Select size="xs" label={t("compare.yDim")} data={numeric.map((d) => d.key)} value={yDim.key} onChange={setYKey} searchable />
+                      <Select size="xs" label={t("compare.xDim")} data={numeric.map((d) => d.key)} value={xDim.key} onChange={(scatterX) => setLayout({ scatterX })} searchable data-testid="scatter-x" />
+                      <Select size="xs" label={t("compare.yDim")} data={numeric.map((d) => d.key)} value={yDim.key} onChange={(scatterY) => setLayout({ scatterY })} searchable data-testid="scatter-y" />
                     </Group>
                     <ScatterPlot xDim={xDim} yDim={yDim} runs={runs} />
                   </>

@@ -64,7 +64,8 @@ export function ParallelCoordinates({ dims, runs, height = 320 }: Props) {
           return (
             <g key={dim.key}>
               <line x1={x(i)} x2={x(i)} y1={PAD_TOP} y2={PAD_TOP + plotH} stroke="currentColor" strokeOpacity={0.35} />
-              <text x={x(i)} y={PAD_TOP - (i % 2 ? 10 : 26)} textAnchor="middle" fontSize={11} fill="currentColor">
+              {/* The outer axes' names grow inwards, so a long name is not cut at the chart's edge. */}
+              <text x={x(i)} y={PAD_TOP - (i % 2 ? 10 : 26)} textAnchor={i === 0 ? "start" : i === dims.length - 1 ? "end" : "middle"} fontSize={11} fill="currentColor" data-testid="axis-name">
                 <title>{dim.key}</title>
                 {shortLabel(dim.key, nameChars)}
               </text>

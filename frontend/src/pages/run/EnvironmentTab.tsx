@@ -6,6 +6,7 @@ import type { JsonValue } from "../../api/types";
 import { ErrorAlert } from "../../components/ErrorAlert";
 import { KeyValueTable } from "../../components/KeyValueTable";
 import { flatten } from "../../lib/flatten";
+import { humanValue } from "../../lib/humanize";
 
 export function EnvironmentTab({ runId }: { runId: string }) {
   const { t } = useTranslation();
@@ -31,11 +32,11 @@ export function EnvironmentTab({ runId }: { runId: string }) {
   const nested = sections.filter(([, v]) => v !== null && typeof v === "object" && !Array.isArray(v));
   return (
     <SimpleGrid cols={{ base: 1, lg: 2 }} spacing="lg" data-testid="environment">
-      {plain.length > 0 && <KeyValueTable entries={plain} empty="" />}
+      {plain.length > 0 && <KeyValueTable entries={plain} empty="" format={humanValue} />}
       {nested.map(([name, value]) => (
         <Stack gap="xs" key={name}>
           <Title order={5}>{name}</Title>
-          <KeyValueTable entries={flatten(value)} empty={t("run.nothing")} />
+          <KeyValueTable entries={flatten(value)} empty={t("run.nothing")} format={(key, v) => humanValue(`${name}.${key}`, v)} />
         </Stack>
       ))}
     </SimpleGrid>

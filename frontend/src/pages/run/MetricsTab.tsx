@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useState } from "react";
+import { useEffect, useMemo, useRef, useState } from "react";
 import { ActionIcon, Button, Center, Checkbox, Group, Loader, Popover, ScrollArea, SegmentedControl, SimpleGrid, Slider, Stack, Switch, Text, TextInput } from "@mantine/core";
 import { useTranslation } from "react-i18next";
 import { useSearchParams } from "react-router-dom";
@@ -8,10 +8,25 @@ import { ErrorAlert } from "../../components/ErrorAlert";
 import { loadChartDefaults } from "../../lib/chartDefaults";
 import { colorAt } from "../../lib/colors";
 import { metricNames, type XMode } from "../../lib/series";
+import { useInView } from "../../lib/useInView";
 import { useWorkspace } from "../../lib/useWorkspace";
 import { DEFAULT_LAYOUT, type RunLayout, decodeLayout, encodeLayout, layoutJson, moveChart, planCharts, readLayout, toggleIn, visibleCharts } from "./layout";
 import { useLiveVersion, type LiveStore } from "./liveMetrics";
 import { MetricChart, type ChartSettings } from "./MetricChart";
+
+// Charts are mounted a batch at a time as the user scrolls: a run of 1,000 metrics must not build
+// 1,000 chart cards (and their queries) before the first one draws.
+const BATCH = 24;
+
+/** Calls `onSeen` when scrolled near; keyed by the count shown, so each batch gets a fresh one. */
+function MoreCharts({ onSeen }: { onSeen: () => void }) {
+  const ref = useRef<HTMLDivElement>(null);
+  const seen = useInView(ref, 400);
+  useEffect(() => {
+    if (seen) onSeen();
+  }, [seen, onSeen]);
+  return <div ref={ref} style={{ height: 1 }} data-testid="more-charts" />;
+}
 
 /** Show or hide charts, found by name. */
 function ChartPicker({ ids, hidden, onChange }: { ids: string[]; hidden: string[]; onChange: (hidden: string[]) => void }) {
@@ -73,6 +88,8 @@ export function MetricsTab({ run, live }: { run: RunDetail; live: LiveStore }) {
   const [logY, setLogY] = useState(false);
   const [zoom, setZoom] = useState<[number, number] | null>(null);
   const [copied, setCopied] = useState(false);
+  const [limit, setLimit] = useState(BATCH);
+  const showMore = useMemo(() => () => setLimit((n) => n + BATCH), []);
   useLiveVersion(live);
 
   // A preview while the viewer parses a large run, then the exact list (api/metrics.ts).
@@ -158,7 +175,7 @@ export function MetricsTab({ run, live }: { run: RunDetail; live: LiveStore }) {
         </Text>
       )}
       <SimpleGrid cols={{ base: 1, lg: 2 }} spacing="sm" data-testid="charts">
-        {shown.map((plan) => {
+        {shown.slice(0, limit).map((plan) => {
           const colors = plan.metrics.map(() => colorAt(colorIndex++));
           return (
             <MetricChart
@@ -193,6 +210,7 @@ export function MetricsTab({ run, live }: { run: RunDetail; live: LiveStore }) {
           );
         })}
       </SimpleGrid>
+      {shown.length > limit && <MoreCharts key={limit} onSeen={showMore} />}
     </Stack>
   );
 }

@@ -39,7 +39,8 @@ export function RunHeader({ run, live }: { run: RunDetail; live: boolean }) {
           </div>
           <Group gap={4}>
             {(run.tags ?? []).map((tag) => (
-              <Badge key={tag} variant="outline" color="gray">
+              // As logged: a badge upper-cases by default.
+              <Badge key={tag} variant="outline" color="gray" tt="none" data-testid="run-tag">
                 {tag}
               </Badge>
             ))}
