@@ -175,7 +175,11 @@ _EXPERIMENTS: dict[tuple[str, str], Doc] = {
             experiment={"allOf": [EXPERIMENT, obj(
                 summary=FREE_OBJECT, config=FREE_OBJECT, python=n(STR), platform=n(STR), deleted_at=n(NUM),
                 delete_reason=n(STR), original_status=n(STR))]},
-            metrics_summary=FREE_OBJECT, environment_available=BOOL, file_count=INT)),
+            metrics_summary=obj(
+                ("total_data_points", "available_metrics", "step_range"), total_data_points=INT,
+                available_metrics=arr(STR), step_range=n(obj(("min", "max"), min=INT, max=INT)),
+                metric_stats=mapping(obj(("last", "min", "max", "count"), last=NUM, min=NUM, max=NUM, count=INT))),
+            environment_available=BOOL, file_count=INT)),
             404: error("No such experiment", f"Experiment {EXAMPLE_ID} not found")},
     ),
     ("POST", "/api/v2/experiments/batch-delete"): Doc(

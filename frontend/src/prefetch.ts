@@ -9,7 +9,8 @@ import { chartDownsample, experimentsQuery, metricColumnsQuery, metricQuery, pro
 import { api } from "./api/client";
 import { earlyUrls, fromEarly } from "./early";
 import { loadChartDefaults } from "./lib/chartDefaults";
-import { groupByPrefix, metricNames } from "./lib/series";
+import { metricNames } from "./lib/series";
+import { DEFAULT_LAYOUT, planCharts } from "./pages/run/layout";
 import { readFilters, toQuery } from "./pages/experiments/filters";
 
 export function prefetchFor(client: QueryClient, location: Pick<Location, "pathname" | "search">): void {
@@ -32,7 +33,8 @@ export function prefetchFor(client: QueryClient, location: Pick<Location, "pathn
     void client
       .fetchQuery(firstColumnsQuery(runId))
       .then((columns) => {
-        const names = groupByPrefix(metricNames(columns.columns, columns.rows)).flatMap((g) => g.metrics);
+        // The metrics of the first charts in the page's default order (stage metrics share a chart).
+        const names = planCharts(metricNames(columns.columns, columns.rows), DEFAULT_LAYOUT).flatMap((p) => p.metrics);
         const downsample = chartDownsample(firstChartWidth());
         const withTime = loadChartDefaults().xAxis === "time" && columns.columns.includes("time");
         const preview = columns.preview === true;
