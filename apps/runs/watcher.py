@@ -81,6 +81,12 @@ class IndexWatcher(threading.Thread):
 
     def run(self) -> None:
         try:
+            # Index at once, so lists answer as soon as the viewer does; the watch then scans again
+            # once it exists (incremental: unchanged runs cost a stat), which catches a run
+            # written between this scan and the watch.
+            self.root = get_storage_root()
+            self._reconcile(first=True)
+            self.ready.set()
             while not self._stop_event.is_set():
                 if settings.RUNICORN_FORCE_POLLING or not self._watch():
                     self._poll()

@@ -42,14 +42,14 @@ def test_a_trainer_logs_arguments_model_config_steps_eval_metrics_and_the_model(
     config = detail["config"]
     assert config["num_train_epochs"] == 2 and config["learning_rate"] == 0.001
     assert config["model_config"]["num_hidden_layers"] == 2 and config["model_config"]["hidden_size"] == 16
-    loss_steps = [r["global_step"] for r in rows if "loss" in r]
+    loss_steps = [r["global_step"] for r in rows if r.get("loss") is not None]
     assert loss_steps == [2, 4, 6, 8]  # 16 samples / batch 4 = 4 steps an epoch, logged every 2
-    assert all("learning_rate" in r for r in rows if "loss" in r)
-    eval_rows = [r for r in rows if "eval/loss" in r]
+    assert all(r.get("learning_rate") is not None for r in rows if r.get("loss") is not None)
+    eval_rows = [r for r in rows if r.get("eval/loss") is not None]
     assert [r["global_step"] for r in eval_rows] == [4, 8]
     assert "train_runtime" in detail["summary"] and "train_loss" in detail["summary"]
     test_loss = float(done.stdout.split("EVAL ")[1].split()[0])
-    assert [r["test/loss"] for r in rows if "test/loss" in r] == [pytest.approx(test_loss)]
+    assert [r["test/loss"] for r in rows if r.get("test/loss") is not None] == [pytest.approx(test_loss)]
     created = api.get(f"/api/runs/{detail['id']}/artifacts").json()["created"]
     assert [(a["name"], a["type"]) for a in created] == [("bert-model", "model")]
     files = api.get("/api/artifacts/bert-model/v1/files?type=model").json()["files"]
