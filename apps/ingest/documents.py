@@ -6,12 +6,17 @@ import hashlib
 import json
 import os
 import uuid
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import orjson
 from runicorn import layout
+from runicorn.artifacts import paths, records
 from runicorn.jsonio import atomic_write_bytes
+
+from apps.common.paths import NotContained, contained
+from apps.runs.storage import get_storage_root
 
 from .errors import bad_request, conflict
 from .models import IngestedArtifactVersion, IngestedRun
@@ -38,26 +43,68 @@ def parse_document(file_name: str, body: bytes) -> dict[str, Any]:
 
 
 def server_versions(record: IngestedRun, file_name: str, doc: dict[str, Any], body: bytes) -> bytes:
-    """artifacts_created.json naming this server's version numbers (the job's own may differ).
+    """artifacts_created.json / artifacts_used.json naming this server's version numbers (the job's
+    own may differ): created versions by the upload that recorded them, used ones by content digest.
 
     Unchanged bytes when every number is already the server's, so the usual case stays identical
     to the job's file.
     """
-    if file_name != layout.ARTIFACTS_CREATED_FILE or not isinstance(doc.get("artifacts"), list):
+    if not isinstance(doc.get("artifacts"), list):
         return body
-    mapping = {(v.type, v.name, v.client_version): v.version
-               for v in IngestedArtifactVersion.objects.filter(run=record)}
-    changed = False
-    for entry in doc["artifacts"]:
-        if not isinstance(entry, dict):
-            continue
-        key = (entry.get("type"), entry.get("name"), entry.get("version"))
-        if key in mapping and mapping[key] != entry["version"]:
-            entry["version"] = mapping[key]
-            changed = True
+    if file_name == layout.ARTIFACTS_CREATED_FILE:
+        mapping = {(v.type, v.name, v.client_version): v.version
+                   for v in IngestedArtifactVersion.objects.filter(run=record)}
+        changed = _renumber(doc["artifacts"], lambda e: mapping.get((e.get("type"), e.get("name"), e.get("version"))))
+    elif file_name == layout.ARTIFACTS_USED_FILE:
+        root = get_storage_root()
+        changed = _renumber(doc["artifacts"], lambda e: version_by_digest(root, e))
+    else:
+        return body
     if not changed:
         return body
     return json.dumps(doc, ensure_ascii=False, indent=2, default=str).encode("utf-8")
+
+
+def _renumber(entries: list[Any], server_number: Callable[[dict[str, Any]], int | None]) -> bool:
+    """Give each entry the server's number for its version; whether any changed."""
+    changed = False
+    for entry in entries:
+        if not isinstance(entry, dict):
+            continue
+        number = server_number(entry)
+        if number is not None and number != entry.get("version"):
+            entry["version"] = number
+            changed = True
+    return changed
+
+
+def version_by_digest(root: Path, entry: dict[str, Any]) -> int | None:
+    """The server's number of the version a used-artifact entry names by its ``manifest_digest``.
+
+    The job numbered the version in its own root; the server may have numbered the same upload
+    otherwise (two machines logging one name). Entries without a digest (older SDKs, the
+    reference's) keep their number.
+    """
+    digest = entry.get("manifest_digest")
+    if not isinstance(digest, str) or not digest:
+        return None
+    try:
+        base = contained(paths.artifact_dir(root, paths.check_type(entry.get("type")),
+                                            paths.check_name(entry.get("name"))))
+    except (ValueError, NotContained):
+        return None
+    try:
+        children = list(base.iterdir())
+    except OSError:
+        return None
+    for child in children:
+        number = paths.version_from_dirname(child.name)
+        if number is None:
+            continue
+        metadata = records.read_metadata(child)
+        if metadata and metadata.get("manifest_digest") == digest:
+            return number
+    return None
 
 
 def do_replace_document(path: Path, file_name: str, body: bytes) -> dict[str, Any]:

@@ -112,3 +112,41 @@ def test_bad_version_records_get_400_and_change_nothing(up, storage_root, body):
 
     assert response.status_code == 400, response.content
     assert tree(storage_root) == before
+
+
+def test_artifacts_used_names_the_servers_number_of_the_same_content(up, storage_root, run_path):
+    # Two jobs on two machines each logged "resnet-weights" as their v1; the server holds them as
+    # v1 and v2. A third job, on the second machine, used its local v1: the second job's upload.
+    up.put(f"/api/ingest/blobs/{DIGEST}", CONTENT)
+    other = "20250114_153045_bbbbbb"
+    up.declare(run_id=other)
+    up.post_json(f"/api/ingest/runs/{other}/artifacts", version_body(1, path="first.pt"))
+    up.post_json(f"/api/ingest/runs/{RUN_ID}/artifacts", version_body(1))
+    digest = hashlib.sha256(manifest_text().encode()).hexdigest()
+    assert store.load(storage_root, "model", "resnet-weights", 2).info["manifest_digest"] == digest
+    local = json.dumps({"artifacts": [
+        {"name": "resnet-weights", "type": "model", "version": 1, "manifest_digest": digest},
+        {"name": "resnet-weights", "type": "model", "version": 1},  # an older SDK: no digest, kept
+    ]}).encode()
+
+    response = up.put(f"/api/ingest/runs/{RUN_ID}/files/artifacts_used.json", local)
+
+    assert response.status_code == 200
+    stored = json.loads((run_path / "artifacts_used.json").read_text())
+    assert [e["version"] for e in stored["artifacts"]] == [2, 1]
+
+
+def test_the_sdk_records_which_content_a_run_used(storage_root):
+    import runicorn as rn
+
+    weights = storage_root.parent / "w.pt"
+    weights.write_bytes(CONTENT)
+    run = rn.init(project="p", name="n", storage=storage_root)
+    try:
+        version = run.log_artifact(rn.Artifact("w", type="model").add_file(str(weights)))
+        run.use_artifact(f"w:v{version}")
+    finally:
+        run.finish()
+
+    used = json.loads((run.run_dir / "artifacts_used.json").read_text())["artifacts"]
+    assert used[0]["manifest_digest"] == store.load(storage_root, "model", "w", version).info["manifest_digest"]

@@ -92,6 +92,9 @@ def use_artifact(run: Any, spec: str, type: Optional[str] = None) -> Artifact:  
         _append(run.run_dir, layout.ARTIFACTS_USED_FILE, {
             "name": name, "type": type_, "version": version, "used_at": time.time(),
             "size_bytes": info.get("size_bytes", 0), "num_files": info.get("num_files", 0),
+            # Which content was used, whatever number another root gives it: a team server that
+            # numbers versions itself maps the entry to its own number by this digest.
+            "manifest_digest": info.get("manifest_digest"),
         }, unique=True)
     except OSError as exc:
         _report(run, layout.ARTIFACTS_USED_FILE, exc)
