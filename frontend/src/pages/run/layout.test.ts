@@ -45,9 +45,11 @@ describe("the run page's charts", () => {
   });
 
   it("reads stored layouts defensively and round-trips them through a link", () => {
-    expect(readLayout({ order: ["a", 3], hidden: "x", groupStages: "no", smoothing: 2, xAxis: "epoch" })).toEqual({
+    expect(readLayout({ order: ["a", 3], hidden: "x", groupStages: "no", smoothing: 2, xAxis: "wall" })).toEqual({
       ...DEFAULT_LAYOUT, order: ["a"],
     });
+    // A run that logs `epoch` can be drawn by it, and a saved layout keeps that axis.
+    expect(readLayout({ xAxis: "epoch" })).toEqual({ ...DEFAULT_LAYOUT, xAxis: "epoch" });
     expect(readLayout(null)).toEqual(DEFAULT_LAYOUT);
     const layout = { ...DEFAULT_LAYOUT, order: ["损失", "val/acc"], pinned: ["lr"], smoothing: 0.6, xAxis: "time" as const };
     expect(decodeLayout(encodeLayout(layout))).toEqual(layout);
