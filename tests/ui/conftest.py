@@ -3,7 +3,7 @@
 One viewer serves the whole package, over a storage root written by the SDK: finished runs in
 three projects, a long run for zooming, a run to delete, and a run that stays ``running`` (its
 process is this one) for the live tests. Each test gets a fresh browser context (empty
-localStorage) at 1440x900; a failing test leaves a screenshot in ``test-output/``.
+localStorage) at 1440x900; a failing test leaves a screenshot in ``SCREENSHOTS``.
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 import os
 import re
+import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,7 +26,9 @@ from tests.fixtures.live_server import LiveViewer, start_viewer, stop_viewer, wa
 
 CHROMIUM = "/usr/bin/chromium"
 REPO_ROOT = Path(__file__).resolve().parents[2]
-SCREENSHOTS = REPO_ROOT / "test-output"
+# Screenshots (of every page in both themes, and of a failing test) go to RUNICORN_SCREENSHOTS, or
+# else to a temporary folder of this test session: never into the working tree.
+SCREENSHOTS = Path(os.environ.get("RUNICORN_SCREENSHOTS") or tempfile.mkdtemp(prefix="runicorn-screenshots-"))
 STEPS = 300
 LONG_STEPS = 5000
 
@@ -142,7 +145,7 @@ def page(browser: Browser, request: pytest.FixtureRequest) -> Iterator[Page]:
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     yield page
     if request.node.stash.get(_failed_key, False):
-        SCREENSHOTS.mkdir(exist_ok=True)
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         name = re.sub(r"[^A-Za-z0-9_.-]+", "_", request.node.name)
         page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
         (SCREENSHOTS / f"{name}.errors.txt").write_text("\n".join(errors))

@@ -3,13 +3,12 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
 from playwright.sync_api import Page, expect
 
-from .conftest import UISite, screenshot_both_themes
+from .conftest import SCREENSHOTS, UISite, screenshot_both_themes
 
 
 def compared(page: Page) -> list[str]:
@@ -48,7 +47,7 @@ def test_the_diff_shows_only_differences_until_asked_for_all(page: Page, ui_site
     # Every run used adam: not a difference, so not shown until the filter is off.
     expect(table.locator("tr[data-key='config.optimizer']")).to_have_count(0)
     expect(table.locator("tr[data-key='summary.epochs']")).to_have_count(0)
-    screenshot_both_themes(page, "compare-diff", folder=Path(os.environ.get("RUNICORN_SCREENSHOTS") or tmp_path),
+    screenshot_both_themes(page, "compare-diff", folder=SCREENSHOTS,
                            full_page=True)
     page.get_by_test_id("only-differences").click()
     optimizer = table.locator("tr[data-key='config.optimizer']")

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import math
-import os
 import re
 from pathlib import Path
 from urllib.parse import parse_qs, urlparse
@@ -15,12 +14,12 @@ from playwright.sync_api import Page, expect
 
 from tests.fixtures.live_server import wait_until
 
-from .conftest import STEPS, UISite, screenshot_both_themes
+from .conftest import SCREENSHOTS, STEPS, UISite, screenshot_both_themes
 
 
 @pytest.fixture
-def shots(tmp_path: Path) -> Path:
-    return Path(os.environ.get("RUNICORN_SCREENSHOTS") or tmp_path)
+def shots() -> Path:
+    return SCREENSHOTS
 
 
 def rows(page: Page):  # type: ignore[no-untyped-def]

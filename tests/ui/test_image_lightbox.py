@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 from playwright.sync_api import Page, expect
 
-from .conftest import UISite
+from .conftest import SCREENSHOTS, UISite
 
 
 def test_the_lightbox_steps_through_a_keys_images_with_the_arrow_keys(page: Page, ui_site: UISite, tmp_path: Path):
@@ -28,7 +27,7 @@ def test_the_lightbox_steps_through_a_keys_images_with_the_arrow_keys(page: Page
     page.keyboard.press("ArrowLeft")  # the first image: stays
     expect(box.get_by_test_id("lightbox-step")).to_have_text("Step 100 · at 100")
     # The modal's overlay covers the theme button: switch themes from the page's script instead.
-    folder = Path(os.environ.get("RUNICORN_SCREENSHOTS") or tmp_path)
+    folder = SCREENSHOTS
     for scheme in ("light", "dark"):
         if page.locator("html").get_attribute("data-mantine-color-scheme") != scheme:
             page.get_by_test_id("theme-toggle").evaluate("button => button.click()")

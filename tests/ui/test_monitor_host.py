@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import re
 from pathlib import Path
 
@@ -11,7 +10,7 @@ from playwright.sync_api import Page, expect
 
 from tests.fixtures.live_server import wait_until
 
-from .conftest import UISite, screenshot_both_themes
+from .conftest import SCREENSHOTS, UISite, screenshot_both_themes
 
 
 def test_the_host_panel_shows_cores_memory_disk_and_load_and_keeps_drawing(page: Page, ui_site: UISite, tmp_path: Path):
@@ -35,4 +34,4 @@ def test_the_host_panel_shows_cores_memory_disk_and_load_and_keeps_drawing(page:
     chart = page.get_by_test_id("host-chart")
     wait_until(lambda: int(chart.get_attribute("data-points") or 0) >= 3, timeout=20)
     expect(chart).to_have_attribute("data-series", "CPU|Memory")
-    screenshot_both_themes(page, "monitor-host", folder=Path(os.environ.get("RUNICORN_SCREENSHOTS") or tmp_path))
+    screenshot_both_themes(page, "monitor-host", folder=SCREENSHOTS)

@@ -6,7 +6,7 @@ The "remote" is the machine itself behind a second sshd whose sessions see a tem
 tests/remote): a venv in ``~/.venvs`` with this project's packages, a runicorn config naming a
 storage root, and runs written there by the SDK. The local viewer gets its own config folder, so
 its known_hosts starts empty and the host key must be confirmed in the page. Screenshots of every
-step in both themes go to ``test-output/remote/``.
+step in both themes go to ``SCREENSHOTS/remote``.
 """
 
 from __future__ import annotations

@@ -20,7 +20,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from tests.fixtures.live_server import wait_until
 
-from .conftest import REPO_ROOT, UISite, screenshot_both_themes
+from .conftest import REPO_ROOT, SCREENSHOTS, UISite, screenshot_both_themes
 
 PROJECT = "stages"
 STEPS = 40
@@ -56,8 +56,8 @@ def stage_runs(ui_site: UISite) -> Iterator[dict[str, str]]:
 
 
 @pytest.fixture
-def shots(tmp_path: Path) -> Path:
-    return Path(os.environ.get("RUNICORN_SCREENSHOTS") or tmp_path)
+def shots() -> Path:
+    return SCREENSHOTS
 
 
 def chart_ids(page: Page) -> list[str]:

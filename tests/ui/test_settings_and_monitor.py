@@ -4,7 +4,7 @@ One viewer for the module, with a config directory of its own (XDG_CONFIG_HOME),
 first storage root; a second root waits to be switched to. Both are written by the real SDK. This
 machine has no GPU, so the monitor shows NVML's reason; a second viewer, whose NVML is faked at
 the pynvml boundary (``fake_nvml_site/sitecustomize.py``), shows the cards and charts of two GPUs.
-Screenshots of both pages in both themes land in ``test-output/``.
+Screenshots of both pages in both themes land in ``SCREENSHOTS`` (tests/ui/conftest.py).
 """
 
 from __future__ import annotations
@@ -136,7 +136,7 @@ def test_a_saved_ssh_connection_is_listed_without_its_secret_then_deleted(page: 
     page.get_by_test_id("conn-password").fill(secret)
     page.get_by_test_id("conn-save").click()
     expect(page.get_by_test_id("conn-error")).to_contain_text("host must be a host name or IP address")
-    SCREENSHOTS.mkdir(exist_ok=True)
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / "settings-ssh-form-light.png"))
     page.get_by_test_id("conn-host").fill("gpu-box.example")
     page.get_by_test_id("conn-save").click()
