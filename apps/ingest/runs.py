@@ -21,6 +21,7 @@ from runicorn import layout
 from runicorn.artifacts.locks import file_lock
 
 from apps.accounts.access import ADMIN, auth_required, role_of
+from apps.common.paths import NotContained, contained
 from apps.runs.storage import get_storage_root
 
 from .errors import IngestError, bad_request
@@ -39,14 +40,19 @@ LOCK_DIR = (".runicorn", "ingest", "locks")
 def run_path(root: Path, project: str, name: str, run_id: str) -> Path:
     """The directory of a run under ``root``, refusing bad names and anything that leaves the root.
 
-    One function on purpose: the containment rule of the viewer (``layout.safe_join``) applied to
-    the layout's names, so it can later point at the shared ``get_run`` helper.
+    The layout's rules for each segment, then the viewer's one containment rule
+    (``apps.common.paths.contained``: symlinks resolved), so an upload never writes through a
+    project or name folder that someone linked out of the root. The path returned is the
+    lexical one, as the indexer's walk names it.
     """
     try:
         layout.run_dir(root, project, name, run_id)  # the layout's rules for each segment
+        contained(root, project, name, layout.RUNS_DIR, run_id, root=root)
         return layout.safe_join(root, project, name, layout.RUNS_DIR, run_id)
     except layout.InvalidName as exc:
         raise bad_request(str(exc)) from None
+    except NotContained:
+        raise bad_request(f"{project}/{name} leads outside the storage root; nothing was written") from None
 
 
 def check_run_id(run_id: str) -> str:

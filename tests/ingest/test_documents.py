@@ -124,3 +124,15 @@ def test_a_document_nested_too_deeply_gets_400(up, declared, run_path):
     assert response.status_code == 400
     assert response.json() == {"detail": "summary.json must be a JSON object: it is nested too deeply"}
     assert not (run_path / "summary.json").exists()
+
+
+def test_a_project_folder_linked_out_of_the_root_is_never_written_through(up, storage_root, tmp_path):
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (storage_root / "elsewhere").symlink_to(outside, target_is_directory=True)
+
+    response = up.declare(project="elsewhere")
+
+    assert response.status_code == 400
+    assert response.json() == {"detail": "elsewhere/resnet leads outside the storage root; nothing was written"}
+    assert list(outside.iterdir()) == []
