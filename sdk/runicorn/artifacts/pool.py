@@ -89,10 +89,7 @@ def put(root: Path, src: Path) -> PoolEntry:
             obj.parent.mkdir(parents=True, exist_ok=True)
         added = _publish(tmp, obj)
     finally:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
+        tmp.unlink(missing_ok=True)  # published (renamed away) or abandoned
     return PoolEntry(hexdigest, size, obj, added)
 
 
@@ -127,10 +124,7 @@ def put_stream(root: Path, chunks: Iterable[bytes], expected_hexdigest: str) -> 
             return PoolEntry(expected_hexdigest, size, obj, False)
         added = _publish(tmp, obj)
     finally:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
+        tmp.unlink(missing_ok=True)  # published (renamed away) or abandoned
     return PoolEntry(expected_hexdigest, size, obj, added)
 
 
