@@ -2,20 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from runicorn import lifecycle
 
+from tests.sdk.conftest import _no_run_left_open  # noqa: F401 - autouse: no test leaks an open run
 from tests.team.conftest import admin_user, member, other_member, team  # noqa: F401 - team profile and users
-
-
-@pytest.fixture(autouse=True)
-def _no_run_left_open() -> Iterator[None]:
-    yield
-    lifecycle.close_all("finished")
-    lifecycle.active = None
 
 
 @pytest.fixture
